@@ -88,7 +88,8 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
     } catch (e) {
       throw new UserError(`${(e as Error).message.split('\n')[0]}. See '${PACKAGE_NAME} ${command.name} --help'.`);
     }
-    return await command.run(parsed.values, parsed.positionals, ctx);
+    // Every option is declared as a string or a boolean, so multiple ones are string[] or boolean[]; no command takes the latter.
+    return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, ctx);
   } catch (e) {
     return reportError(e, ctx);
   }

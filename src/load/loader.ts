@@ -1,0 +1,137 @@
+/**
+ * The loader: policies folder -> Kubernetes objects (plain values with their Origin).
+ * It knows files, YAML and the generic shape of a Kubernetes object (apiVersion, kind, `List`);
+ * which kinds matter and what their fields mean is the validation's business.
+ */
+import { cmp, type Diagnostic } from '../diagnostics.js';
+import type { Origin, Path } from '../model/source.js';
+import type { FileEntry, FileSource } from './file-source.js';
+import { describeValue, diagnosticAt, fileDiagnostic } from './report.js';
+import { decodeText } from './text.js';
+import { parseYamlFile, type ParsedDocument } from './yaml-file.js';
+
+/** Extensions `kubectl apply -f DIR` reads (compared exactly, as kubectl does); other files are ignored. */
+export const POLICY_FILE_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+/** Larger files are refused before they are read: no policy file comes near it. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Files read at once: enough to hide I/O latency, few enough to bound memory. */
+const READ_CONCURRENCY = 32;
+
+/** A Kubernetes object as written: a mapping with string `apiVersion` and `kind`. */
+export interface LoadedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly value: Readonly<Record<string, unknown>>;
+  /** Points at the object itself (path `[]`). */
+  readonly origin: Origin;
+}
+
+export interface LoadResult {
+  readonly objects: LoadedObject[];
+  readonly diagnostics: Diagnostic[];
+  /** Policy files read (by extension), whether or not they held objects. */
+  readonly files: number;
+}
+
+export function isPolicyFile(path: string): boolean {
+  return POLICY_FILE_EXTENSIONS.some((ext) => path.endsWith(ext) && path.length > ext.length && !path.endsWith(`/${ext}`));
+}
+
+/** The policy files under `dir`, in byte order of their paths (never file-system order). */
+export async function listPolicyFiles(source: FileSource, dir: string): Promise<FileEntry[]> {
+  const entries = await source.list(dir);
+  return entries.filter((e) => isPolicyFile(e.path)).sort((a, b) => cmp(a.path, b.path));
+}
+
+/** Reads every policy file under `dir`. Throws only what `source.list` throws (a missing folder). */
+export async function loadObjects(source: FileSource, dir: string): Promise<LoadResult> {
+  const files = await listPolicyFiles(source, dir);
+  const perFile: FileLoad[] = new Array(files.length);
+  for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
+    const batch = files.slice(i, i + READ_CONCURRENCY);
+    const loaded = await Promise.all(batch.map((f) => loadFile(source, f)));
+    loaded.forEach((l, k) => (perFile[i + k] = l));
+  }
+  return {
+    objects: perFile.flatMap((f) => f.objects),
+    diagnostics: perFile.flatMap((f) => f.diagnostics),
+    files: files.length,
+  };
+}
+
+interface FileLoad {
+  objects: LoadedObject[];
+  diagnostics: Diagnostic[];
+}
+
+async function loadFile(source: FileSource, entry: FileEntry): Promise<FileLoad> {
+  const file = entry.path;
+  if (entry.size > MAX_FILE_BYTES) {
+    return failed(fileDiagnostic(file, 'error', `file is ${entry.size} bytes, over the 10 MiB limit for a policy file: split it or move it out of the policies folder`));
+  }
+  const decoded = decodeText(await source.read(file));
+  if (!decoded.ok) return failed(fileDiagnostic(file, 'error', decoded.message, decoded.line, decoded.col));
+  return loadText(file, decoded.text);
+}
+
+/** Parses one file's text into objects. Exported for callers that hold text already (and tests). */
+export function loadText(file: string, text: string): FileLoad {
+  const parsed = parseYamlFile(file, text);
+  if (!parsed.ok) {
+    const p = parsed.problem;
+    return failed(fileDiagnostic(file, 'error', p.message, p.line, p.col));
+  }
+  const documents = parsed.documents.filter((d) => d.value !== null && d.value !== undefined);
+  if (documents.length === 0) {
+    // A notice, not an error: `kubectl apply -f empty.yaml` fails with "no objects passed to
+    // apply" only because the whole command has nothing to do; `kubectl apply -f DIR` with an
+    // empty file among others succeeds. An empty file changes nothing in the compiled result.
+    return failed(fileDiagnostic(file, 'notice', 'no Kubernetes objects in this file'));
+  }
+  const out: FileLoad = { objects: [], diagnostics: [] };
+  for (const d of documents) collectObjects(d, [], d.value, out);
+  return out;
+}
+
+function failed(d: Diagnostic): FileLoad {
+  return { objects: [], diagnostics: [d] };
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Adds the object at `root` (a document, or an item of a `List`) to `out`, or says why not. */
+function collectObjects(d: ParsedDocument, root: Path, value: unknown, out: FileLoad): void {
+  const origin: Origin = { doc: d.doc, root, path: [] };
+  if (!isMapping(value)) {
+    const what = root.length === 0 ? 'a YAML document' : 'a List item';
+    out.diagnostics.push(diagnosticAt(origin, 'error', `${what} must be a Kubernetes object (a mapping with apiVersion and kind), not ${describeValue(value)}`));
+    return;
+  }
+  let complete = true;
+  for (const field of ['apiVersion', 'kind'] as const) {
+    const v = value[field];
+    if (v === undefined || v === null || v === '') {
+      out.diagnostics.push(diagnosticAt({ ...origin, path: [field] }, 'error', `${field} is required: every Kubernetes object needs apiVersion and kind`));
+      complete = false;
+    } else if (typeof v !== 'string') {
+      out.diagnostics.push(diagnosticAt({ ...origin, path: [field] }, 'error', `must be a string, not ${describeValue(v)}`));
+      complete = false;
+    }
+  }
+  if (!complete) return;
+  const kind = value.kind as string;
+  // `kind: List` (kubectl's), and typed lists (`NetworkPolicyList`): their items are objects.
+  if (kind.endsWith('List') && 'items' in value) {
+    const items = value.items;
+    if (items === null) return;
+    if (!Array.isArray(items)) {
+      out.diagnostics.push(diagnosticAt({ ...origin, path: ['items'] }, 'error', `must be a list of Kubernetes objects, not ${describeValue(items)}`));
+      return;
+    }
+    items.forEach((item, i) => collectObjects(d, [...root, 'items', i], item, out));
+    return;
+  }
+  out.objects.push({ apiVersion: value.apiVersion as string, kind, value, origin });
+}

@@ -1,0 +1,143 @@
+/**
+ * Writes rendered files into the output folder: a file only when its bytes change (so an
+ * unchanged file keeps its mtime and git sees nothing), each atomically (temporary file in the
+ * same folder, fsync, rename), and removes files it wrote before that a render no longer
+ * produces.
+ *
+ * Which files it owns is recorded in a manifest, `<out>/.contrail-gitops-manifest`, rather than
+ * recognised by a generated header: vnc.json is JSON and cannot carry a comment, and a header can
+ * be copied into a hand-written file. A file is removed only when the previous manifest lists it,
+ * it is a regular file, and its path stays inside the output folder; nothing else is ever
+ * touched. The manifest is bookkeeping: it is not counted among the rendered files, and
+ * `check: true` compares the rendered files only, writing nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, open, readFile, rename, rmdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { cmp, UserError } from '../diagnostics.js';
+
+export const MANIFEST = '.contrail-gitops-manifest';
+
+export interface WriteResult {
+  /** Files written (or, with check, that would be): relative to the output folder, sorted. */
+  readonly changed: string[];
+  /** Owned files removed (or that would be), sorted. */
+  readonly removed: string[];
+  readonly unchanged: number;
+}
+
+const MANIFEST_HEADER = [
+  '# Files contrail-gitops rendered into this folder; it removes them when a render no longer produces them.',
+  '# Do not edit by hand.',
+];
+
+/** A path we may write or remove: relative, forward slashes, no `.`/`..` segments. */
+function isOwnedPath(p: string): boolean {
+  if (!p || p.startsWith('/') || p.includes('\\') || p.includes('\0')) return false;
+  return p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
+export function manifestText(paths: Iterable<string>): string {
+  return `${[...MANIFEST_HEADER, ...[...new Set(paths)].sort(cmp)].join('\n')}\n`;
+}
+
+function parseManifest(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#') && l !== MANIFEST && isOwnedPath(l));
+}
+
+async function readIfFile(abs: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'EISDIR') throw new UserError(`${abs}: is a folder where contrail-gitops writes a file: move it away`);
+    throw new UserError(`${abs}: cannot read: ${(e as Error).message}`);
+  }
+}
+
+async function isRegularFile(abs: string): Promise<boolean> {
+  try {
+    return (await lstat(abs)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export async function atomicWrite(abs: string, data: Buffer): Promise<void> {
+  const dir = path.dirname(abs);
+  await mkdir(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(abs)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(tmp, 'wx', 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, abs);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw new UserError(`${abs}: cannot write: ${(e as Error).message}`);
+  }
+  // The rename is durable once the folder's entry is on disk; not every platform lets a folder be synced.
+  const dirHandle = await open(dir, 'r').catch(() => undefined);
+  await dirHandle?.sync().catch(() => undefined);
+  await dirHandle?.close();
+}
+
+/** Removes `abs`'s parent folders, up to (not including) `root`, while they are empty. */
+async function pruneEmptyFolders(root: string, abs: string): Promise<void> {
+  for (let dir = path.dirname(abs); dir.startsWith(`${root}${path.sep}`); dir = path.dirname(dir)) {
+    try {
+      await rmdir(dir);
+    } catch {
+      return; // not empty (or not ours to judge)
+    }
+  }
+}
+
+export async function writeRendered(outDir: string, files: Map<string, string>, opts: { check: boolean }): Promise<WriteResult> {
+  const root = path.resolve(outDir);
+  for (const p of files.keys()) {
+    if (!isOwnedPath(p) || p === MANIFEST) throw new Error(`render produced an invalid output path: ${JSON.stringify(p)}`);
+  }
+  const manifestPath = path.join(root, MANIFEST);
+  const previousManifest = await readIfFile(manifestPath);
+  const previous = previousManifest ? parseManifest(previousManifest.toString('utf8')) : [];
+
+  const wanted = new Map<string, Buffer>([...files].map(([p, text]) => [p, Buffer.from(text, 'utf8')]));
+  const changed: string[] = [];
+  let unchanged = 0;
+  for (const [p, data] of wanted) {
+    const current = await readIfFile(path.join(root, p));
+    if (current?.equals(data)) unchanged++;
+    else changed.push(p);
+  }
+  const removed: string[] = [];
+  for (const p of previous) {
+    if (!wanted.has(p) && (await isRegularFile(path.join(root, p)))) removed.push(p);
+  }
+  changed.sort(cmp);
+  removed.sort(cmp);
+  if (opts.check) return { changed, removed, unchanged };
+
+  // New files are recorded as owned before they are written, so an interrupted render still removes them later.
+  const finalManifest = Buffer.from(manifestText(files.keys()), 'utf8');
+  const interim = Buffer.from(manifestText([...previous, ...files.keys()]), 'utf8');
+  if (changed.length && !previousManifest?.equals(interim)) await atomicWrite(manifestPath, interim);
+  for (const p of changed) await atomicWrite(path.join(root, p), wanted.get(p)!);
+  for (const p of removed) {
+    const abs = path.join(root, p);
+    await unlink(abs).catch((e: Error) => {
+      throw new UserError(`${abs}: cannot remove: ${e.message}`);
+    });
+    await pruneEmptyFolders(root, abs);
+  }
+  if (!(await readIfFile(manifestPath))?.equals(finalManifest)) await atomicWrite(manifestPath, finalManifest);
+  return { changed, removed, unchanged };
+}

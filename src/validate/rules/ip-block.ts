@@ -1,0 +1,47 @@
+/**
+ * `ipBlock`: `cidr` required and a valid CIDR, each `except` a valid CIDR strictly inside it.
+ * As the API server (without the StrictIPCIDRValidation gate): host bits set and IPv4 leading
+ * zeros are accepted with a warning (the same warnings `kubectl apply` prints).
+ */
+import type { Path } from '../../model/source.js';
+import { formatCIDR, parseCIDR, type ParsedCIDR, isStrictSubset } from '../cidr.js';
+import { invalid, type Rule, type RuleContext } from '../rule.js';
+
+const INVALID_CIDR = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
+
+function checkCIDR(ctx: RuleContext, value: string, path: Path): ParsedCIDR | undefined {
+  const c = parseCIDR(value);
+  if (!c) {
+    ctx.report(path, invalid(value, INVALID_CIDR));
+    return undefined;
+  }
+  const canonical = formatCIDR(c);
+  if (c.address !== c.network) {
+    ctx.report(path, `CIDR value ${JSON.stringify(value)} has bits set beyond the prefix length: it means ${canonical}`, { severity: 'warning' });
+  } else if (c.leadingZeros || c.v4Mapped) {
+    ctx.report(path, `non-standard CIDR value ${JSON.stringify(value)} will be considered invalid in a future Kubernetes release: use ${JSON.stringify(canonical)}`, { severity: 'warning' });
+  }
+  return c;
+}
+
+export const ipBlock: Rule = {
+  name: 'ip-block',
+  create(ctx) {
+    return {
+      IPBlock(block, path) {
+        if (block.cidr === undefined || block.cidr === '') {
+          ctx.report([...path, 'cidr'], 'cidr is required');
+          return;
+        }
+        const outer = checkCIDR(ctx, block.cidr, [...path, 'cidr']);
+        if (!outer) return;
+        block.except?.forEach((e, i) => {
+          if (e === undefined) return;
+          const at = [...path, 'except', i];
+          const inner = checkCIDR(ctx, e, at);
+          if (inner && !isStrictSubset(inner, outer)) ctx.report(at, `must be a strict subset of ${block.cidr}`);
+        });
+      },
+    };
+  },
+};
