@@ -86,7 +86,9 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
     try {
       parsed = parseArgs({ args: [...rest], options, allowPositionals: true, strict: true });
     } catch (e) {
-      throw new UserError(`${(e as Error).message.split('\n')[0]}. See '${PACKAGE_NAME} ${command.name} --help'.`);
+      // Node's message goes on about positionals starting with '-'; the first sentence is the useful one.
+      const first = (e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
+      throw new UserError(`${first}. See '${PACKAGE_NAME} ${command.name} --help'.`);
     }
     // Every option is declared as a string or a boolean, so multiple ones are string[] or boolean[]; no command takes the latter.
     return await command.run(parsed.values as Record<string, string | boolean | string[] | undefined>, parsed.positionals, ctx);

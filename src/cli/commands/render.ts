@@ -5,26 +5,15 @@
  * is not what a render would write (the CI drift check).
  */
 import path from 'node:path';
-import { compile } from '../../compile/index.js';
-import type { Config } from '../../config/types.js';
-import { type Diagnostic, formatDiagnostic, hasErrors, sortDiagnostics } from '../../diagnostics.js';
-import { readPolicySet } from '../../frontend.js';
+import { hasErrors, formatDiagnostic } from '../../diagnostics.js';
 import { fsSource } from '../../load/fs-source.js';
-import { diagnosticAt } from '../../load/report.js';
+import { compileRepository } from '../../pipeline.js';
 import { renderSnapshot } from '../../render/index.js';
 import { writeRendered, type WriteResult } from '../../render/write.js';
-import type { Finding, Snapshot } from '../../snapshot/model.js';
-import { GENERATOR } from '../../version.js';
-import type { Command, CommandContext } from '../command.js';
+import type { Snapshot } from '../../snapshot/model.js';
+import type { Command } from '../command.js';
 import { COMPILE_OPTIONS, configFromFlags, ROOT_OPTION } from '../config-flags.js';
 import { invalidSummary } from './validate.js';
-
-type Values = Parameters<Command['run']>[0];
-
-/** The configuration this command runs with: `contrail-gitops.yaml` under --root, flags over it. */
-export async function renderConfig(values: Values, ctx: Pick<CommandContext, 'cwd'>): Promise<Config> {
-  return configFromFlags(values, ctx);
-}
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -37,11 +26,6 @@ export function objectCounts(s: Snapshot): string {
     plural(s.policies.length, 'firewall policy', 'firewall policies'),
     plural(s.policySets.length, 'application policy set'),
   ].join(', ');
-}
-
-/** A CN2 finding where it points in the policies: `file:line:col: warning: field: message [kind]`. */
-export function findingDiagnostic(f: Finding): Diagnostic {
-  return diagnosticAt(f.origin, f.severity, `${f.message} [${f.kind}]`);
 }
 
 function staleReport(outLabel: string, r: WriteResult): string {
@@ -65,25 +49,15 @@ export const renderCommand: Command = {
     check: { type: 'boolean', description: 'write nothing; exit 1 listing the files that differ when the output folder is stale' },
   },
   async run(values, _positionals, ctx) {
-    const config = await renderConfig(values, ctx);
-    const front = await readPolicySet(fsSource(config.root), config.policies);
-    for (const d of front.diagnostics) ctx.stderr.write(`${formatDiagnostic(d)}\n`);
-    if (hasErrors(front.diagnostics)) {
-      ctx.stderr.write(`${invalidSummary(front)}: nothing rendered\n`);
+    const config = await configFromFlags(values, ctx);
+    const compiled = await compileRepository(fsSource(config.root), config);
+    for (const d of compiled.diagnostics) ctx.stderr.write(`${formatDiagnostic(d)}\n`);
+    if (hasErrors(compiled.front.diagnostics)) {
+      ctx.stderr.write(`${invalidSummary(compiled.front)}: nothing rendered\n`);
       return 1;
     }
-
-    const lowered = compile(front.policySet, {
-      mode: config.mode,
-      cluster: config.cluster,
-      generator: GENERATOR,
-      podCIDR: config.podCIDR,
-      inventoryComplete: config.inventoryComplete,
-    });
-    const snapshot = lowered.snapshot;
-    const notes = sortDiagnostics([...lowered.diagnostics, ...(snapshot?.findings ?? []).map(findingDiagnostic)]);
-    for (const d of notes) ctx.stderr.write(`${formatDiagnostic(d)}\n`);
-    if (!snapshot || hasErrors(lowered.diagnostics)) {
+    const snapshot = compiled.snapshot;
+    if (!snapshot) {
       ctx.stderr.write(`mode ${config.mode} cannot compile these policies: nothing rendered\n`);
       return 1;
     }
