@@ -28,7 +28,7 @@ export function lowerCn2(input: PolicySet, options: Pick<LoweringOptions, 'clust
     store,
     cluster,
     denyAllPolicy: names.denyAll,
-    apsPolicies: [],
+    apsPolicies: new Set(),
     findings: [],
     byKey: new Map<string, NetworkPolicy>(policies.map((p) => [policyKey(p), p])),
   };
@@ -48,7 +48,7 @@ export function lowerCn2(input: PolicySet, options: Pick<LoweringOptions, 'clust
     addressGroups: byName(store.addressGroups.values()),
     rules: byName(store.rules.values()),
     policies: firewallPolicies,
-    policySets: [applicationPolicySet(cluster, names, state.apsPolicies)],
+    policySets: [applicationPolicySet(cluster, names, [...state.apsPolicies])],
     findings: state.findings,
   };
 }

@@ -24,7 +24,7 @@ import { ANY } from './peers.js';
 import { ANY_SERVICE } from './services.js';
 import { egressRulePrefix, ruleDrafts } from './rules.js';
 import { selectedPodTags } from './selectors.js';
-import { firstEqualIndex, ruleKey, specKey } from './spec-json.js';
+import { firstEqualIndices, ruleKey, specKey } from './spec-json.js';
 import { addRef, ConfigApiRejection, type ConfigStore, type DraftRule } from './store.js';
 
 export interface ClusterState {
@@ -32,8 +32,8 @@ export interface ClusterState {
   readonly cluster: string;
   /** `C-denyall`: where every policy's deny-all rules go. */
   readonly denyAllPolicy: string;
-  /** Per-NetworkPolicy firewall policies on the APS, in the order they were first added. */
-  readonly apsPolicies: string[];
+  /** Per-NetworkPolicy firewall policies on the APS, in the order they were first added (a Set keeps that order). */
+  readonly apsPolicies: Set<string>;
   readonly findings: Finding[];
   /** Every NetworkPolicy by `namespace/name`, to point findings about another policy at its file. */
   readonly byKey: ReadonlyMap<string, NetworkPolicy>;
@@ -74,7 +74,8 @@ export function translatePolicy(state: ClusterState, np: NetworkPolicy): void {
     let egressDenyAll: string | undefined;
     for (const type of np.policyTypes) {
       if (type === 'Ingress') {
-        np.ingress.forEach((rule, i) => drafts.push(...ruleDrafts(ctx, rule, 'ingress', firstEqualIndex(np.ingress, i, ruleKey))));
+        const ruleIndices = firstEqualIndices(np.ingress, ruleKey);
+        np.ingress.forEach((rule, i) => drafts.push(...ruleDrafts(ctx, rule, 'ingress', ruleIndices[i])));
         ingressDenyAll = `${np.namespace}-ingress-${np.name}-denyall`;
         writeRule(state, { name: ingressDenyAll, action: 'deny', service: ANY_SERVICE, endpoint1: ANY, endpoint2: selected, source: denyAllSource(np, key, 'ingress') });
         denyAllRules++;
@@ -88,11 +89,12 @@ export function translatePolicy(state: ClusterState, np: NetworkPolicy): void {
 
     // (2) create the rules; a repeated name updates the first ref's sequence in place
     const refs: SequencedRef[] = [];
+    const refIndex = new Map<string, number>();
     drafts.forEach((draft, p) => {
       writeRule(state, draft, findings);
       rulesWritten++;
       deleteCandidates.delete(draft.name);
-      addRef(refs, draft.name, sequenceString(p));
+      addRef(refs, refIndex, draft.name, sequenceString(p));
     });
 
     // (3) deny-all rules to C-denyall: ingress first, whatever the policyTypes order
@@ -112,7 +114,7 @@ export function translatePolicy(state: ClusterState, np: NetworkPolicy): void {
     fp.refs = refs;
     fp.policy = key;
     fp.spec = spec;
-    if (!state.apsPolicies.includes(fpName)) state.apsPolicies.push(fpName);
+    state.apsPolicies.add(fpName);
     state.findings.push(...findings.map((f) => toFinding(key, f)));
   } catch (e) {
     if (!(e instanceof ConfigApiRejection)) throw e;

@@ -9,7 +9,7 @@ import type { Endpoint } from '../../snapshot/model.js';
 import { emptyNamespaceSelector, endPortIgnored, exceptBecomesDeny, type FindingDraft, type Side } from './findings.js';
 import { ANY, isBareEmptyNamespaceSelector, type PeerEndpoint, peerEndpoints } from './peers.js';
 import { ruleServices } from './services.js';
-import { firstEqualIndex, peerKey } from './spec-json.js';
+import { firstEqualIndices, peerKey } from './spec-json.js';
 import type { ConfigStore, DraftRule } from './store.js';
 
 export interface RuleContext {
@@ -37,9 +37,8 @@ export function ruleDrafts(ctx: RuleContext, rule: PolicyRule, side: Side, ruleI
   const peerCtx = { store: ctx.store, namespace: np.namespace, side, findings: ctx.findings };
 
   const endpoints: PeerEndpoint[] = [];
-  rule.peers.forEach((peer, j) => {
-    endpoints.push(...peerEndpoints(peerCtx, peer, firstEqualIndex(rule.peers, j, peerKey), prefix));
-  });
+  const peerIndices = firstEqualIndices(rule.peers, peerKey);
+  rule.peers.forEach((peer, j) => endpoints.push(...peerEndpoints(peerCtx, peer, peerIndices[j], prefix)));
   const bareEmptyNs = rule.peers.filter(isBareEmptyNamespaceSelector);
   for (const peer of bareEmptyNs) {
     const c = endpoints.length ? 'dropped' : 'allow-all';
