@@ -1,0 +1,375 @@
+/**
+ * The connectivity change of a diff, from the simulator: one inventory (the head's workloads), one
+ * probe space for both sides (every port and outside address either side's policies name, plus one
+ * address outside every named range), and four evaluators: Contrail on the base and head
+ * snapshots, Kubernetes on the base and head policy sets. Flows whose Contrail verdict changes are
+ * reported, grouped into edges (pod group -> pod group or address range, with ports), each traced
+ * to the firewall rule that decided it and the NetworkPolicy line behind that rule.
+ *
+ * Like `verify`, it never walks probes one by one: ends that every evaluator treats alike share a
+ * class, and a class pair is answered on all points by bit masks; only changed pairs are expanded.
+ */
+import { cmp } from '../diagnostics.js';
+import type { PolicySet } from '../model/policy.js';
+import { positionOf } from '../model/source.js';
+import { type ContrailDecision, ContrailEvaluator } from '../simulate/contrail.js';
+import { type Address, addressKey, type Cidr, formatAddress, formatCidr, lastAddress, parseAddress, parseCidr } from '../simulate/ip.js';
+import type { FlowEnd, Inventory, InventoryPod } from '../simulate/inventory.js';
+import { KubernetesEvaluator } from '../simulate/kubernetes.js';
+import { hasPoint, type PointMask, type ProbePoint, ProbeSpace } from '../simulate/probe-space.js';
+import { outsideAddresses, probePoints } from '../simulate/verify.js';
+import type { Snapshot } from '../snapshot/model.js';
+import type { FlowComparer } from './report.js';
+import type { ConnectivityDiff, Decision, FlowChange, FlowEndpoint, Risk } from './types.js';
+
+export interface ConnectivityInput {
+  readonly basePolicySet: PolicySet;
+  readonly headPolicySet: PolicySet;
+  /** The head's workloads (buildInventory of the head policy set). */
+  readonly inventory: Inventory;
+}
+
+/** Addresses tried for "anywhere else" (documentation ranges first): the first outside every named range is used. */
+const ELSEWHERE_CANDIDATES = ['203.0.113.10', '198.51.100.10', '192.0.2.10', '8.8.8.8', '1.1.1.1', '2001:db8::10'];
+/** Ports listed on one edge before "and N more". */
+const MAX_PORTS_SHOWN = 12;
+
+interface End {
+  readonly end: FlowEnd;
+  /** The node the report draws it as. */
+  readonly node: FlowEndpoint;
+  readonly nodeKey: string;
+}
+
+export class ConnectivityComparer implements FlowComparer {
+  private readonly space: ProbeSpace;
+  private readonly ends: readonly End[];
+  private readonly kBase: KubernetesEvaluator;
+  private readonly kHead: KubernetesEvaluator;
+
+  constructor(private readonly input: ConnectivityInput) {
+    const { basePolicySet, headPolicySet, inventory } = input;
+    this.space = new ProbeSpace([...probePoints(basePolicySet, inventory), ...probePoints(headPolicySet, inventory)]);
+    const ranges = namedRanges([basePolicySet, headPolicySet], inventory.podCIDR);
+    const outside = new Map<string, Address>();
+    for (const a of [...outsideAddresses(basePolicySet, inventory), ...outsideAddresses(headPolicySet, inventory)]) outside.set(addressKey(a), a);
+    const elsewhere = ELSEWHERE_CANDIDATES.map(parseAddress).find(
+      (a): a is Address => !!a && !ranges.some((c) => contains(c, a)),
+    );
+    if (elsewhere) outside.set(addressKey(elsewhere), elsewhere);
+    const addresses = [...outside.values()].sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    const groups = podGroups(inventory.pods);
+    this.ends = [
+      ...inventory.pods.map((pod) => {
+        const node: FlowEndpoint = { kind: 'pods', namespace: pod.namespace, group: groups.get(pod)! };
+        return { end: { pod }, node, nodeKey: `p:${pod.namespace}/${node.group}` };
+      }),
+      ...addresses.map((address) => {
+        const node: FlowEndpoint = { kind: 'addresses', cidr: rangeLabel(address, ranges) };
+        return { end: { address }, node, nodeKey: `a:${node.cidr}` };
+      }),
+    ];
+    this.kBase = new KubernetesEvaluator(basePolicySet, inventory, this.space);
+    this.kHead = new KubernetesEvaluator(headPolicySet, inventory, this.space);
+  }
+
+  /** Probes per side: ordered pairs of distinct ends with a pod at one end, times the points. */
+  get probes(): number {
+    const pods = this.input.inventory.pods.length;
+    const outside = this.ends.length - pods;
+    return (pods * (pods - 1) + 2 * pods * outside) * this.space.points.length;
+  }
+
+  compare(base: Snapshot, head: Snapshot): ConnectivityDiff {
+    const cBase = new ContrailEvaluator(base, this.input.inventory, this.space);
+    const cHead = new ContrailEvaluator(head, this.input.inventory, this.space);
+    const evaluators = [cBase, cHead, this.kBase, this.kHead] as const;
+    const classes = this.classesOf(evaluators);
+
+    const edges = new Map<string, EdgeDraft>();
+    for (const src of classes) {
+      for (const dst of classes) {
+        if (!src.hasPod && !dst.hasPod) continue;
+        const [cb, ch, kb, kh] = evaluators.map((e, i) => e.allowedMask(src.ids[i], dst.ids[i]));
+        if (sameMask(cb, ch) && sameMask(kb, kh)) continue;
+        const pairs = nodePairs(src, dst);
+        if (!pairs.length) continue;
+        // Ends of one class get one answer: the decisions are taken on one representative pair.
+        const from = pairs[0].fromEnd;
+        const to = pairs[0].toEnd;
+        const signatures = new Map<string, Omit<EdgeDraft, 'from' | 'to' | 'points'> & { points: number[] }>();
+        for (let p = 0; p < this.space.points.length; p++) {
+          const was = hasPoint(cb, p);
+          const now = hasPoint(ch, p);
+          const k = { base: hasPoint(kb, p), head: hasPoint(kh, p) };
+          if (was === now && k.base === k.head) continue;
+          const change = was === now ? 'not-enforced' : now ? 'opened' : 'closed';
+          const decidedHead = cHead.decisions(from, to, p);
+          const decidedBase = cBase.decisions(from, to, p);
+          const at = decidingEnd(change, decidedBase, decidedHead);
+          const head = decision(decidedHead, at);
+          const base = decision(decidedBase, at);
+          const sig = [change, JSON.stringify(head), JSON.stringify(base), k.base, k.head].join('\u0000');
+          const entry = signatures.get(sig);
+          if (entry) entry.points.push(p);
+          else signatures.set(sig, { change, head, base, kubernetes: k, points: [p] });
+        }
+        for (const [sig, s] of signatures) {
+          for (const pair of pairs) {
+            const edgeKey = `${sig}\u0000${pair.from.nodeKey}\u0000${pair.to.nodeKey}`;
+            let edge = edges.get(edgeKey);
+            if (!edge) {
+              edge = { change: s.change, from: pair.from.node, to: pair.to.node, head: s.head, base: s.base, kubernetes: s.kubernetes, points: new Set() };
+              edges.set(edgeKey, edge);
+            }
+            for (const p of s.points) edge.points.add(p);
+          }
+        }
+      }
+    }
+
+    const byChange = (c: EdgeDraft['change']) =>
+      [...edges.values()]
+        .filter((e) => e.change === c)
+        .map((e) => this.finish(e))
+        .sort(compareFlows);
+    return {
+      evaluated: true,
+      probes: this.probes,
+      synthesized: this.input.inventory.synthesized,
+      opened: byChange('opened'),
+      closed: byChange('closed'),
+      notEnforced: byChange('not-enforced'),
+    };
+  }
+
+  sameVerdicts(a: Snapshot, b: Snapshot): boolean {
+    const ea = new ContrailEvaluator(a, this.input.inventory, this.space);
+    const eb = new ContrailEvaluator(b, this.input.inventory, this.space);
+    const classes = this.classesOf([ea, eb]);
+    for (const src of classes) {
+      for (const dst of classes) {
+        if (!src.hasPod && !dst.hasPod) continue;
+        if (!sameMask(ea.allowedMask(src.ids[0], dst.ids[0]), eb.allowedMask(src.ids[1], dst.ids[1]))) return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * NetworkPolicies whose own podSelector selects more of the head's pods than on the base: more pods
+   * get the policy's allows (and its isolation).
+   */
+  inventoryRisks(): Risk[] {
+    const risks: Risk[] = [];
+    const headPolicies = new Map(this.input.headPolicySet.policies.map((p) => [`${p.namespace}/${p.name}`, p]));
+    const selected = (k: KubernetesEvaluator) => {
+      const out = new Map<string, Set<string>>();
+      for (const pod of this.input.inventory.pods) {
+        const cls = k.classify({ pod });
+        for (const dir of ['ingress', 'egress'] as const) {
+          for (const policy of k.isolatingPolicies(cls, dir)) {
+            const s = out.get(policy) ?? new Set<string>();
+            s.add(`${pod.namespace}/${pod.name}`);
+            out.set(policy, s);
+          }
+        }
+      }
+      return out;
+    };
+    const before = selected(this.kBase);
+    const after = selected(this.kHead);
+    for (const [policy, pods] of [...after].sort((a, b) => cmp(a[0], b[0]))) {
+      const old = before.get(policy);
+      if (!old) continue; // a new policy: its rules are flagged one by one
+      const more = [...pods].filter((p) => !old.has(p)).sort(cmp);
+      if (!more.length) continue;
+      const np = headPolicies.get(policy);
+      const shown = more.slice(0, 5).join(', ') + (more.length > 5 ? `, and ${more.length - 5} more` : '');
+      risks.push({
+        kind: 'selector-widened',
+        message: `NetworkPolicy ${policy} now selects ${more.length} more pod${more.length === 1 ? '' : 's'} (${old.size} before, ${pods.size} now): ${shown}`,
+        policy,
+        ...(np ? { origin: positionOf(np.podSelector.origin) } : {}),
+      });
+    }
+    return risks;
+  }
+
+  private classesOf(evaluators: readonly { classify(end: FlowEnd): number }[]): EndClass[] {
+    const classes = new Map<string, EndClass>();
+    for (const e of this.ends) {
+      const ids = evaluators.map((ev) => ev.classify(e.end));
+      const key = ids.join(',');
+      let c = classes.get(key);
+      if (!c) {
+        c = { key, ids, members: [], hasPod: false };
+        classes.set(key, c);
+      }
+      c.members.push(e);
+      if ('pod' in e.end) c.hasPod = true;
+    }
+    return [...classes.values()];
+  }
+
+  private finish(e: EdgeDraft): FlowChange {
+    const points = [...e.points].sort((a, b) => a - b).map((i) => this.space.points[i]);
+    return { from: e.from, to: e.to, ports: portList(points), head: e.head, base: e.base, kubernetes: e.kubernetes };
+  }
+}
+
+interface EndClass {
+  readonly key: string;
+  readonly ids: readonly number[];
+  readonly members: End[];
+  hasPod: boolean;
+}
+
+interface NodePair {
+  readonly from: End;
+  readonly to: End;
+  readonly fromEnd: FlowEnd;
+  readonly toEnd: FlowEnd;
+}
+
+/**
+ * The distinct (from node, to node) pairs between two classes, each with a pair of distinct ends
+ * (a flow from a pod to itself is no flow), and never outside address to outside address.
+ */
+function nodePairs(src: EndClass, dst: EndClass): NodePair[] {
+  const out = new Map<string, NodePair>();
+  for (const from of src.members) {
+    for (const to of dst.members) {
+      if (from === to || (!('pod' in from.end) && !('pod' in to.end))) continue;
+      const key = `${from.nodeKey}\u0000${to.nodeKey}`;
+      if (!out.has(key)) out.set(key, { from, to, fromEnd: from.end, toEnd: to.end });
+    }
+  }
+  return [...out.values()];
+}
+
+interface EdgeDraft {
+  readonly change: 'opened' | 'closed' | 'not-enforced';
+  readonly from: FlowEndpoint;
+  readonly to: FlowEndpoint;
+  readonly head: Decision;
+  readonly base: Decision;
+  readonly kubernetes: { readonly base: boolean; readonly head: boolean };
+  readonly points: Set<number>;
+}
+
+type Decided = { sender: ContrailDecision | null; receiver: ContrailDecision | null };
+
+/**
+ * The end whose verdict made the change: for an opened flow, the end that denied on the base (the
+ * receiver when both did); for a closed one, the end that denies on the head; else the receiver.
+ */
+function decidingEnd(change: EdgeDraft['change'], base: Decided, head: Decided): 'sender' | 'receiver' {
+  const pick = (d: Decided, allowed: boolean): 'sender' | 'receiver' | undefined =>
+    d.receiver && d.receiver.allowed === allowed ? 'receiver' : d.sender && d.sender.allowed === allowed ? 'sender' : undefined;
+  if (change === 'opened') return pick(base, false) ?? 'receiver';
+  if (change === 'closed') return pick(head, false) ?? 'receiver';
+  return pick(head, false) ?? (head.receiver ? 'receiver' : 'sender');
+}
+
+function decision(d: Decided, at: 'sender' | 'receiver'): Decision {
+  const x = d[at] ?? d[at === 'sender' ? 'receiver' : 'sender'];
+  const where = d[at] ? at : at === 'sender' ? 'receiver' : 'sender';
+  if (!x) return { allowed: true, default: 'no pod end' };
+  if (!x.rule) {
+    return {
+      allowed: x.allowed,
+      at: where,
+      default: x.allowed ? `no firewall policy applies at the ${where}: allowed` : `no rule matches at the ${where}: denied`,
+    };
+  }
+  const origin = x.rule.source?.origin;
+  return {
+    allowed: x.allowed,
+    rule: x.rule.name,
+    ...(x.firewallPolicy ? { firewallPolicy: x.firewallPolicy } : {}),
+    ...(x.rule.source?.policy ? { policy: x.rule.source.policy } : {}),
+    ...(origin ? { origin: positionOf(origin) } : {}),
+    at: where,
+  };
+}
+
+function sameMask(a: PointMask, b: PointMask): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Pods with the same namespace and labels behave alike: one node, named by its pods. */
+function podGroups(pods: readonly InventoryPod[]): Map<InventoryPod, string> {
+  const byLabels = new Map<string, InventoryPod[]>();
+  for (const pod of pods) {
+    const key = `${pod.namespace}\u0000${pod.labels.map(([k, v]) => `${k}=${v}`).join('\u0001')}`;
+    byLabels.set(key, [...(byLabels.get(key) ?? []), pod]);
+  }
+  const out = new Map<InventoryPod, string>();
+  for (const members of byLabels.values()) {
+    const names = members.map((p) => p.workload?.name ?? p.name).sort(cmp);
+    const name = names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+    for (const p of members) out.set(p, name);
+  }
+  return out;
+}
+
+/** Every range a reader may know an address by: ipBlock cidrs and excepts of both sides, the pod network. */
+function namedRanges(sets: readonly PolicySet[], podCIDR: string): Cidr[] {
+  const found = new Map<string, Cidr>();
+  const add = (text: string) => {
+    const c = parseCidr(text);
+    if (c) found.set(formatCidr(c), c);
+  };
+  add(podCIDR);
+  for (const s of sets) {
+    for (const p of s.policies) {
+      for (const r of [...p.ingress, ...p.egress]) {
+        for (const peer of r.peers) if (peer.ipBlock) [peer.ipBlock.cidr, ...peer.ipBlock.except].forEach(add);
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+function contains(c: Cidr, a: Address): boolean {
+  return c.family === a.family && a.value >= c.network && a.value <= lastAddress(c);
+}
+
+/**
+ * The region an outside address stands for: the most specific named range holding it, minus the
+ * named ranges inside that one that do not hold it (`172.17.0.0/16 except 172.17.1.0/24`); an
+ * address in no named range stands for everything else (`0.0.0.0/0` or `::/0`).
+ */
+function rangeLabel(a: Address, ranges: readonly Cidr[]): string {
+  const holding = ranges.filter((c) => contains(c, a)).sort((x, y) => y.len - x.len);
+  const outer = holding[0];
+  const inside = (c: Cidr) => (outer ? c.family === outer.family && c.len > outer.len && c.network >= outer.network && lastAddress(c) <= lastAddress(outer) : c.family === a.family);
+  const excluded = ranges
+    .filter((c) => inside(c) && !contains(c, a))
+    .map(formatCidr)
+    .sort(cmp);
+  const base = outer ? formatCidr(outer) : a.family === 4 ? '0.0.0.0/0' : '::/0';
+  const label = excluded.length ? `${base} except ${excluded.join(', ')}` : base;
+  return outer || excluded.length ? label : `${label} (e.g. ${formatAddress(a)})`;
+}
+
+/** `tcp:80`, `tcp:8080-8082` for consecutive probe ports, at most MAX_PORTS_SHOWN then a count. */
+function portList(points: readonly ProbePoint[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < points.length; ) {
+    let j = i;
+    while (j + 1 < points.length && points[j + 1].protocol === points[i].protocol && points[j + 1].port === points[j].port + 1) j++;
+    const p = points[i];
+    out.push(`${p.protocol.toLowerCase()}:${i === j ? p.port : `${p.port}-${points[j].port}`}`);
+    i = j + 1;
+  }
+  return out.length > MAX_PORTS_SHOWN ? [...out.slice(0, MAX_PORTS_SHOWN), `and ${out.length - MAX_PORTS_SHOWN} more`] : out;
+}
+
+const endpointKey = (e: FlowEndpoint): string => (e.kind === 'pods' ? `0${e.namespace}/${e.group}` : `1${e.cidr}`);
+
+function compareFlows(a: FlowChange, b: FlowChange): number {
+  return cmp(endpointKey(a.from), endpointKey(b.from)) || cmp(endpointKey(a.to), endpointKey(b.to)) || cmp(a.ports.join(), b.ports.join()) || cmp(a.head.rule ?? '', b.head.rule ?? '');
+}
