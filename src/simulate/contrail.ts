@@ -1,0 +1,578 @@
+/**
+ * The snapshot evaluated as the vRouter does (snapshot.md, "How Contrail evaluates the snapshot"):
+ * a workload's firewall policies are those of every application policy set bound to one of its
+ * tags, in sequence order, rules in sequence order; the first matching rule decides; no match
+ * denies when the workload has any firewall policy and allows when it has none. A flow between two
+ * pods is evaluated at the sender with the sender's list and at the receiver with the receiver's;
+ * a flow to or from an outside address at the pod's end only.
+ *
+ * Reads the snapshot only (never the policy model): nothing here is shared with the Kubernetes
+ * evaluator. Workloads are grouped in classes (same tags, same address-group membership); per
+ * class the rules it can match are indexed by position, so one end of a class pair is a short
+ * merge of a few sorted lists, answered on all probe points at once as a bit mask.
+ */
+import { cmp } from '../diagnostics.js';
+import type { Endpoint, FirewallRule, Service, Snapshot } from '../snapshot/model.js';
+import { POLICY_MANAGEMENT } from '../snapshot/model.js';
+import { workloadTags } from '../snapshot/workload-tags.js';
+import { type Address, type Cidr, familyBits, parseAddress } from './ip.js';
+import type { FlowEnd, Inventory, InventoryPod } from './inventory.js';
+import { type PointMask, type ProbePoint, type ProbeSpace, hasPoint } from './probe-space.js';
+
+/** The rule that decided at one end: its fq_name joined with `:`, or `implicit` (no rule matched). */
+export interface ContrailEndVerdict {
+  readonly allowed: boolean;
+  readonly rule: string;
+}
+
+export interface ContrailVerdict {
+  readonly allowed: boolean;
+  /** Null when the sender is not a pod (an outside address). */
+  readonly sender: ContrailEndVerdict | null;
+  readonly receiver: ContrailEndVerdict | null;
+}
+
+/** The rule that decided at one end, for analysis: the rule and the firewall policy it was reached through. */
+export interface ContrailDecision {
+  readonly allowed: boolean;
+  /** Absent when no rule matched (implicit). */
+  readonly rule?: FirewallRule;
+  readonly firewallPolicy?: string;
+}
+
+export const IMPLICIT = 'implicit';
+
+/** Source ports a probe is taken to come from (Linux's default ephemeral range). */
+const EPHEMERAL = { start: 32768, end: 60999 };
+
+type MatchEndpoint = { kind: 'any' } | { kind: 'tags'; tags: readonly string[] } | { kind: 'group'; group: number };
+
+/** A rule oriented initiator -> responder (a `<>` rule gives two, at the same position). */
+interface Entry {
+  readonly position: number;
+  readonly rule: FirewallRule;
+  readonly firewallPolicy: string;
+  readonly pass: boolean;
+  readonly service: PointMask;
+  readonly init: MatchEndpoint;
+  readonly resp: MatchEndpoint;
+}
+
+interface RuleList {
+  /** Whether any firewall policy applies: decides a flow no rule matches. */
+  readonly hasPolicy: boolean;
+  readonly entries: readonly Entry[];
+  /** Entries with `any` at both ends, ascending. */
+  readonly anyAny: Int32Array;
+  /** Candidate indexes: entries whose initiator (responder) names this tag first, or an address group. */
+  readonly initByTag: Map<string, number[]>;
+  readonly respByTag: Map<string, number[]>;
+  readonly initByGroup: number[];
+  readonly respByGroup: number[];
+  /** By entry: the classes that match its responder endpoint (specific endpoints only), as indexed so far. */
+  readonly responders: number[][];
+  /** By class id: the class's index in this list, once computed. */
+  readonly indexes: (ListIndex | undefined)[];
+}
+
+/** Where a class appears in one list: entry indexes, ascending. */
+interface ListIndex {
+  /** Initiator `any`, responder matches this class (used when this class receives). */
+  readonly asResponder: Int32Array;
+  /** Initiator matches this class, responder `any` (used when it sends). */
+  readonly asInitiator: Int32Array;
+  /** Initiator matches this class, responder specific (checked against the receiver's `responds`). */
+  readonly asInitiatorSpecific: Int32Array;
+  /** By entry index: 1 when this class matches the entry's responder endpoint. */
+  readonly responds: Uint8Array;
+}
+
+export interface EndDecisions {
+  readonly list: number;
+  readonly allowed: PointMask;
+  /** By point: the deciding entry, -1 when none matched. */
+  readonly deciders: Int32Array;
+}
+
+export interface ClassPairDecisions {
+  readonly sender: EndDecisions | null;
+  readonly receiver: EndDecisions | null;
+}
+
+interface EndClass {
+  /** Sorted tag names; null for an outside address. */
+  readonly tags: ReadonlySet<string> | null;
+  /** By address group index: 1 when the end's address lies in the group. */
+  readonly groups: Uint8Array;
+  /** The rule list of the workload (pods only). */
+  readonly list: number;
+}
+
+const lowerType = (tag: string): string => {
+  const eq = tag.indexOf('=');
+  return eq < 0 ? tag.toLowerCase() : `${tag.slice(0, eq).toLowerCase()}${tag.slice(eq)}`;
+};
+
+function inPrefix(c: Cidr, a: Address): boolean {
+  if (c.family !== a.family) return false;
+  if (a.family === 4) {
+    // Plain numbers for IPv4: this runs for every workload against every address group.
+    const size = 2 ** (32 - c.len);
+    return Math.floor(Number(a.value) / size) === Math.floor(Number(c.network) / size);
+  }
+  const shift = BigInt(familyBits(c.family) - c.len);
+  return a.value >> shift === c.network >> shift;
+}
+
+const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp', '132': 'sctp' };
+
+function serviceMatches(service: Service, point: ProbePoint): boolean {
+  const raw = service.protocol.toLowerCase();
+  const protocol = PROTOCOL_NUMBERS[raw] ?? raw;
+  if (protocol === 'any') return true;
+  if (protocol !== point.protocol.toLowerCase()) return false;
+  if (point.port < service.dstPorts.start || point.port > service.dstPorts.end) return false;
+  const src = service.srcPorts;
+  return !src || (src.start <= EPHEMERAL.start && src.end >= EPHEMERAL.end);
+}
+
+export const ruleFqName = (name: string): string => `${POLICY_MANAGEMENT}:${name}`;
+
+export class ContrailEvaluator {
+  private readonly lists: RuleList[] = [];
+  private readonly listByKey = new Map<string, number>();
+  private readonly classes: EndClass[] = [];
+  private readonly classByKey = new Map<string, number>();
+  private readonly podClass = new Map<InventoryPod, number>();
+  private readonly groups: { name: string; prefixes: Cidr[] }[];
+  private readonly groupByName: Map<string, number>;
+  private readonly namedTags: ReadonlySet<string>;
+  private readonly scratch: { allowed: PointMask; undecided: PointMask; both: PointMask };
+  private readonly nsLabels: Map<string, readonly (readonly [string, string])[]>;
+  private readonly full: PointMask;
+
+  constructor(
+    private readonly snapshot: Snapshot,
+    inventory: Inventory,
+    private readonly space: ProbeSpace,
+  ) {
+    this.full = space.full();
+    this.nsLabels = new Map(inventory.namespaces.map((ns) => [ns.name, ns.labels]));
+    this.groups = snapshot.addressGroups.map((g) => ({
+      name: g.name,
+      prefixes: g.prefixes.flatMap((p) => {
+        const a = parseAddress(p.ip);
+        return a ? [{ family: a.family, network: a.value, len: p.len }] : [];
+      }),
+    }));
+    this.groupByName = new Map(this.groups.map((g, i) => [g.name, i]));
+    this.namedTags = new Set([
+      ...snapshot.policySets.flatMap((aps) => aps.tags.map(lowerType)),
+      ...snapshot.rules.flatMap((r) => [r.endpoint1, r.endpoint2].flatMap((ep) => ('tags' in ep ? ep.tags.map(lowerType) : []))),
+    ]);
+    this.scratch = { allowed: space.empty(), undecided: space.empty(), both: space.empty() };
+  }
+
+  /** The class of a probe end; ends of one class get the same answer for every probe. */
+  classify(end: FlowEnd): number {
+    const memo = 'pod' in end ? this.podClass.get(end.pod) : undefined;
+    if (memo !== undefined) return memo;
+    const id = this.classifyUncached(end);
+    if ('pod' in end) this.podClass.set(end.pod, id);
+    return id;
+  }
+
+  private classifyUncached(end: FlowEnd): number {
+    const address = 'pod' in end ? end.pod.ip : end.address;
+    const inGroups = this.groups.map((g) => (g.prefixes.some((c) => inPrefix(c, address)) ? '1' : '0')).join('');
+    const tags = 'pod' in end ? workloadTags(this.snapshot.cluster, end.pod.namespace, this.nsLabels.get(end.pod.namespace) ?? [], end.pod.labels) : null;
+    // A tag no rule and no policy set names cannot change a decision: classes ignore it.
+    const key = `${tags ? tags.filter((t) => this.namedTags.has(t)).join('\0') : '@'}\u0001${inGroups}`;
+    let id = this.classByKey.get(key);
+    if (id === undefined) {
+      id = this.classes.length;
+      const tagSet = tags ? new Set(tags) : null;
+      const groups = Uint8Array.from(inGroups, (ch) => (ch === '1' ? 1 : 0));
+      this.classes.push({ tags: tagSet, groups, list: tagSet ? this.listFor(tagSet) : -1 });
+      this.classByKey.set(key, id);
+    }
+    return id;
+  }
+
+  /** The ordered rule list of a workload with these tags (shared by every workload bound to the same sets). */
+  private listFor(tags: ReadonlySet<string>): number {
+    const sets = this.snapshot.policySets
+      .filter((aps) => aps.tags.some((t) => tags.has(lowerType(t))))
+      .sort((a, b) => cmp(a.name, b.name));
+    const key = sets.map((s) => s.name).join('\0');
+    let id = this.listByKey.get(key);
+    if (id !== undefined) return id;
+    const policies = new Map(this.snapshot.policies.map((p) => [p.name, p]));
+    const rules = new Map(this.snapshot.rules.map((r) => [r.name, r]));
+    const entries: Entry[] = [];
+    let hasPolicy = false;
+    let position = 0;
+    for (const aps of sets) {
+      for (const ref of [...aps.policies].sort((a, b) => cmp(a.sequence, b.sequence))) {
+        const fp = policies.get(ref.name);
+        if (!fp) continue;
+        hasPolicy = true;
+        for (const rref of [...fp.rules].sort((a, b) => cmp(a.sequence, b.sequence))) {
+          const rule = rules.get(rref.name);
+          if (!rule) continue;
+          const base = {
+            position,
+            rule,
+            firewallPolicy: fp.name,
+            pass: rule.action === 'pass',
+            service: this.space.where((pt) => serviceMatches(rule.service, pt)),
+          };
+          const e1 = this.endpoint(rule.endpoint1);
+          const e2 = this.endpoint(rule.endpoint2);
+          if (rule.direction !== '<') entries.push({ ...base, init: e1, resp: e2 });
+          if (rule.direction !== '>') entries.push({ ...base, init: e2, resp: e1 });
+          position++;
+        }
+      }
+    }
+    const anyAny = entries.flatMap((e, i) => (e.init.kind === 'any' && e.resp.kind === 'any' ? [i] : []));
+    const initByTag = new Map<string, number[]>();
+    const respByTag = new Map<string, number[]>();
+    const initByGroup: number[] = [];
+    const respByGroup: number[] = [];
+    entries.forEach((e, i) => {
+      for (const [ep, byTag, byGroup] of [[e.init, initByTag, initByGroup], [e.resp, respByTag, respByGroup]] as const) {
+        if (ep.kind === 'group') byGroup.push(i);
+        else if (ep.kind === 'tags' && ep.tags.length > 0) {
+          const list = byTag.get(ep.tags[0]!);
+          if (list) list.push(i);
+          else byTag.set(ep.tags[0]!, [i]);
+        }
+      }
+    });
+    id = this.lists.length;
+    this.lists.push({
+      hasPolicy, entries, anyAny: Int32Array.from(anyAny), initByTag, respByTag, initByGroup, respByGroup,
+      responders: entries.map(() => []), indexes: [],
+    });
+    this.listByKey.set(key, id);
+    return id;
+  }
+
+  private endpoint(ep: Endpoint): MatchEndpoint {
+    if ('any' in ep) return { kind: 'any' };
+    if ('tags' in ep) return { kind: 'tags', tags: ep.tags.map(lowerType) };
+    const name = ep.addressGroup.startsWith(`${POLICY_MANAGEMENT}:`) ? ep.addressGroup.slice(POLICY_MANAGEMENT.length + 1) : ep.addressGroup;
+    return { kind: 'group', group: this.groupByName.get(name) ?? -1 };
+  }
+
+  private matches(ep: MatchEndpoint, c: EndClass): boolean {
+    switch (ep.kind) {
+      case 'any':
+        return true;
+      case 'tags':
+        // An empty tag list would match every workload; Contrail treats it as no endpoint at all.
+        return c.tags !== null && ep.tags.length > 0 && ep.tags.every((t) => c.tags!.has(t));
+      case 'group':
+        return ep.group >= 0 && c.groups[ep.group] === 1;
+    }
+  }
+
+  private indexOf(cls: number, list: number): ListIndex {
+    const l = this.lists[list]!;
+    let ix = l.indexes[cls];
+    if (ix) return ix;
+    const c = this.classes[cls]!;
+    const asResponder: number[] = [];
+    const asInitiator: number[] = [];
+    const asInitiatorSpecific: number[] = [];
+    const responds = new Uint8Array(l.entries.length);
+    const initiates = new Uint8Array(l.entries.length);
+    // Only entries that name one of the class's tags first, or an address group, can match it.
+    const candidates = new Set<number>();
+    const consider = (ids: readonly number[] | undefined, side: 'init' | 'resp') => {
+      for (const i of ids ?? []) {
+        const e = l.entries[i]!;
+        if (side === 'init' ? this.matches(e.init, c) : this.matches(e.resp, c)) {
+          (side === 'init' ? initiates : responds)[i] = 1;
+          candidates.add(i);
+        }
+      }
+    };
+    if (c.tags) for (const t of c.tags) {
+      consider(l.initByTag.get(t), 'init');
+      consider(l.respByTag.get(t), 'resp');
+    }
+    consider(l.initByGroup, 'init');
+    consider(l.respByGroup, 'resp');
+    for (const i of [...candidates].sort((a, b) => a - b)) {
+      const e = l.entries[i]!;
+      if (e.init.kind === 'any' && responds[i]) asResponder.push(i);
+      if (initiates[i] && e.resp.kind === 'any') asInitiator.push(i);
+      if (initiates[i] && e.resp.kind !== 'any') asInitiatorSpecific.push(i);
+    }
+    // Receivers with the same entries share one array: a row evaluates each such list once.
+    const respKey = asResponder.join(',');
+    let shared = this.respInterned.get(respKey);
+    if (!shared) {
+      shared = Int32Array.from(asResponder);
+      this.respInterned.set(respKey, shared);
+    }
+    ix = {
+      asResponder: shared,
+      asInitiator: Int32Array.from(asInitiator),
+      asInitiatorSpecific: Int32Array.from(asInitiatorSpecific),
+      responds,
+    };
+    l.indexes[cls] = ix;
+    for (const i of candidates) if (responds[i] && l.entries[i]!.resp.kind !== 'any') l.responders[i]!.push(cls);
+    return ix;
+  }
+
+  /**
+   * First match over `list` for flows from class `src` to class `dst`, on every probe point. The
+   * mask is a buffer of this evaluator, valid until the next evaluation: copy it to keep it.
+   * `deciders`, when given, receives the deciding entry index per point (-1: implicit).
+   */
+  private evaluateList(list: number, src: number, dst: number, deciders?: Int32Array): PointMask {
+    const l = this.lists[list]!;
+    const allowed = this.scratch.allowed;
+    if (!l.hasPolicy) {
+      allowed.set(this.full);
+      deciders?.fill(-1);
+      return allowed;
+    }
+    allowed.fill(0);
+    const s = this.indexOf(src, list);
+    const r = this.indexOf(dst, list);
+    const undecided = this.scratch.undecided;
+    undecided.set(this.full);
+    let remaining = this.space.points.length;
+    const a = l.anyAny;
+    const b = r.asResponder;
+    const c = s.asInitiator;
+    const d = s.asInitiatorSpecific;
+    let ia = 0;
+    let ib = 0;
+    let ic = 0;
+    let id = 0;
+    const END = 0x7fffffff;
+    while (remaining > 0) {
+      // Skip specific-specific entries whose responder is not the receiver.
+      while (id < d.length && r.responds[d[id]!] === 0) id++;
+      const va = ia < a.length ? a[ia]! : END;
+      const vb = ib < b.length ? b[ib]! : END;
+      const vc = ic < c.length ? c[ic]! : END;
+      const vd = id < d.length ? d[id]! : END;
+      const next = Math.min(va, vb, vc, vd);
+      if (next === END) break;
+      if (va === next) ia++;
+      if (vb === next) ib++;
+      if (vc === next) ic++;
+      if (vd === next) id++;
+      const e = l.entries[next]!;
+      for (let w = 0; w < undecided.length; w++) {
+        const m = e.service[w]! & undecided[w]!;
+        if (m === 0) continue;
+        undecided[w] = undecided[w]! & ~m;
+        if (e.pass) allowed[w] = allowed[w]! | m;
+        if (deciders) for (let bit = 0; bit < 32; bit++) if (m & (1 << bit)) deciders[w * 32 + bit] = next;
+        remaining -= popcount(m);
+      }
+    }
+    if (deciders && remaining > 0) {
+      for (let i = 0; i < this.space.points.length; i++) if (hasPoint(undecided, i)) deciders[i] = -1;
+    }
+    return allowed;
+  }
+
+  /** Points on which Contrail lets the flow from class `src` to class `dst` through (both ends pass); a buffer, as evaluateList. */
+  allowedMask(src: number, dst: number): PointMask {
+    const s = this.classes[src]!;
+    const d = this.classes[dst]!;
+    if (!s.tags) return d.tags ? this.evaluateList(d.list, src, dst) : this.full;
+    const sender = this.evaluateList(s.list, src, dst);
+    // One list at both ends gives one answer: do not evaluate it twice.
+    if (!d.tags || s.list === d.list) return sender;
+    const both = this.scratch.both;
+    both.set(sender);
+    const receiver = this.evaluateList(d.list, src, dst);
+    for (let w = 0; w < both.length; w++) both[w] = both[w]! & receiver[w]!;
+    return both;
+  }
+
+  /**
+   * The points on which Contrail lets flows from class `src` through to every class classified so
+   * far (class R's mask at `R * space.words`). Each list is evaluated once per row: the sender's
+   * side of it (entries that match `src` whatever the receiver) is merged once, and each receiver
+   * adds only the few entries that name it. A buffer, valid until the next call.
+   */
+  allowedRow(src: number): Uint32Array {
+    const W = this.space.words;
+    const n = this.classes.length;
+    if (!this.rows || this.rows.out.length < n * W) this.rows = { out: new Uint32Array(n * W), byList: new Map(), buckets: [] };
+    const rows = this.rows;
+    const s = this.classes[src]!;
+    if (!this.podLists || this.podLists.classes !== n) {
+      this.podLists = { classes: n, lists: new Set(this.classes.flatMap((c) => (c.tags ? [c.list] : []))) };
+    }
+    for (const list of this.podLists.lists) {
+      let buf = rows.byList.get(list);
+      if (!buf || buf.length < n * W) {
+        buf = new Uint32Array(n * W);
+        rows.byList.set(list, buf);
+      }
+      this.evaluateRow(list, src, buf);
+    }
+    const out = rows.out;
+    const full = this.full;
+    const sender = s.tags ? rows.byList.get(s.list)! : undefined;
+    // The usual case: one list for every pod; then both ends gave one answer.
+    if (this.podLists.lists.size === 1 && (!s.tags || this.podLists.lists.has(s.list))) {
+      const only = rows.byList.get([...this.podLists.lists][0]!)!;
+      for (let r = 0; r < n; r++) {
+        const base = r * W;
+        if (this.classes[r]!.tags || sender) out.set(only.subarray(base, base + W), base);
+        else out.set(full, base);
+      }
+      return out;
+    }
+    for (let r = 0; r < n; r++) {
+      const d = this.classes[r]!;
+      const receiver = d.tags ? rows.byList.get(d.list)! : undefined;
+      for (let w = 0; w < W; w++) {
+        const i = r * W + w;
+        out[i] = (sender ? sender[i]! : full[w]!) & (receiver ? receiver[i]! : full[w]!);
+      }
+    }
+    return out;
+  }
+
+  private readonly respInterned = new Map<string, Int32Array>();
+  /** The rule lists of the pod classes (cached while no class is added). */
+  private podLists: { classes: number; lists: Set<number> } | undefined;
+  private rows: { out: Uint32Array; byList: Map<number, Uint32Array>; buckets: number[][] } | undefined;
+
+  /** First match over `list` for flows from `src` to every class, into `out`. */
+  private evaluateRow(list: number, src: number, out: Uint32Array): void {
+    const W = this.space.words;
+    const n = this.classes.length;
+    const l = this.lists[list]!;
+    if (!l.hasPolicy) {
+      for (let r = 0; r < n; r++) out.set(this.full, r * W);
+      return;
+    }
+    for (let r = l.indexes.length; r < n; r++) this.indexOf(r, list);
+    for (let r = 0; r < n; r++) if (!l.indexes[r]) this.indexOf(r, list);
+    const s = this.indexOf(src, list);
+    const senderSide = mergeSorted(l.anyAny, s.asInitiator);
+    const buckets = this.rows!.buckets;
+    const touched: number[] = [];
+    for (const e of s.asInitiatorSpecific) {
+      for (const r of l.responders[e]!) {
+        let b = buckets[r];
+        if (!b) b = buckets[r] = [];
+        if (b.length === 0) touched.push(r);
+        b.push(e);
+      }
+    }
+    const undecided = this.scratch.undecided;
+    const empty: number[] = [];
+    const done = new Map<Int32Array, number>();
+    for (let r = 0; r < n; r++) {
+      const a = senderSide;
+      const b = buckets[r] ?? empty;
+      const c = l.indexes[r]!.asResponder;
+      if (b.length === 0) {
+        const same = done.get(c);
+        if (same !== undefined) {
+          out.copyWithin(r * W, same * W, same * W + W);
+          continue;
+        }
+        done.set(c, r);
+      }
+      undecided.set(this.full);
+      let remaining = this.space.points.length;
+      let ia = 0;
+      let ib = 0;
+      let ic = 0;
+      const base = r * W;
+      for (let w = 0; w < W; w++) out[base + w] = 0;
+      const END = 0x7fffffff;
+      while (remaining > 0) {
+        const va = ia < a.length ? a[ia]! : END;
+        const vb = ib < b.length ? b[ib]! : END;
+        const vc = ic < c.length ? c[ic]! : END;
+        const next = va < vb ? (va < vc ? va : vc) : vb < vc ? vb : vc;
+        if (next === END) break;
+        if (va === next) ia++;
+        if (vb === next) ib++;
+        if (vc === next) ic++;
+        const e = l.entries[next]!;
+        for (let w = 0; w < W; w++) {
+          const m = e.service[w]! & undecided[w]!;
+          if (m === 0) continue;
+          undecided[w] = undecided[w]! & ~m;
+          if (e.pass) out[base + w] = out[base + w]! | m;
+          remaining -= popcount(m);
+        }
+      }
+    }
+    for (const r of touched) buckets[r]!.length = 0;
+  }
+
+  /** Both ends' decisions for a class pair on every point (an end is null when it is not a pod). */
+  decide(src: number, dst: number): ClassPairDecisions {
+    const at = (cls: number): EndDecisions | null => {
+      const c = this.classes[cls]!;
+      if (!c.tags) return null;
+      const deciders = new Int32Array(this.space.points.length);
+      return { list: c.list, allowed: this.evaluateList(c.list, src, dst, deciders).slice(), deciders };
+    };
+    return { sender: at(src), receiver: at(dst) };
+  }
+
+  /** The decision at one end on one point, from `decide`. */
+  decisionAt(end: EndDecisions | null, point: number): ContrailDecision | null {
+    if (!end) return null;
+    const i = end.deciders[point]!;
+    const e = i >= 0 ? this.lists[end.list]!.entries[i] : undefined;
+    return { allowed: hasPoint(end.allowed, point), ...(e ? { rule: e.rule, firewallPolicy: e.firewallPolicy } : {}) };
+  }
+
+  /** The rule that decided at each end for one flow on one probe point (an index in this evaluator's space). */
+  decisions(src: FlowEnd, dst: FlowEnd, point: number): { sender: ContrailDecision | null; receiver: ContrailDecision | null } {
+    const d = this.decide(this.classify(src), this.classify(dst));
+    return { sender: this.decisionAt(d.sender, point), receiver: this.decisionAt(d.receiver, point) };
+  }
+
+  /** The decision for one flow, naming the deciding rule at each end. */
+  verdict(src: FlowEnd, dst: FlowEnd, point: number): ContrailVerdict {
+    const { sender, receiver } = this.decisions(src, dst, point);
+    const show = (x: ContrailDecision | null): ContrailEndVerdict | null =>
+      x && { allowed: x.allowed, rule: x.rule ? ruleFqName(x.rule.name) : IMPLICIT };
+    return {
+      allowed: (sender?.allowed ?? true) && (receiver?.allowed ?? true),
+      sender: show(sender),
+      receiver: show(receiver),
+    };
+  }
+}
+
+function mergeSorted(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) out[k++] = a[i++]!;
+    else out[k++] = b[j++]!;
+  }
+  return out;
+}
+
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
