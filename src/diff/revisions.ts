@@ -12,10 +12,10 @@ import type { FileSource } from '../load/file-source.js';
 import { fsSource } from '../load/fs-source.js';
 import { gitTreeSource, type GitTreeSource } from '../load/git-source.js';
 import type { PolicySet } from '../model/policy.js';
+import { loweringOptions } from '../pipeline.js';
 import { renderSnapshot } from '../render/index.js';
 import { MANIFEST, manifestText } from '../render/write.js';
 import { buildInventory } from '../simulate/inventory.js';
-import { GENERATOR } from '../version.js';
 import { ConnectivityComparer } from './connectivity.js';
 import { buildDiffReport, type CompiledSide, type FlowComparer } from './report.js';
 import { countsOf, type DiffResult } from '../report/index.js';
@@ -82,13 +82,7 @@ async function compileSide(source: FileSource, config: Config, readPolicies: boo
     diagnostics.push(...front.diagnostics);
     policySet = front.policySet;
   }
-  const compiled = compile(policySet, {
-    mode: config.mode,
-    cluster: config.cluster,
-    generator: GENERATOR,
-    podCIDR: config.podCIDR,
-    inventoryComplete: config.inventoryComplete,
-  });
+  const compiled = compile(policySet, loweringOptions(config));
   diagnostics.push(...compiled.diagnostics);
   const snapshot = compiled.snapshot;
   return {
