@@ -67,8 +67,9 @@ export async function loadConfig(root: string, overrides: ConfigOverrides = {}):
   return { root: absRoot, ...(merged as Omit<Config, 'root'>) };
 }
 
+/** The command-line flag a setting comes from (`output` is `--out`). */
 function flagName(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return key === 'output' ? 'out' : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 async function readConfigFile(root: string): Promise<Partial<Config>> {
