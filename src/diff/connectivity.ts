@@ -13,7 +13,7 @@ import { cmp } from '../diagnostics.js';
 import type { PolicySet } from '../model/policy.js';
 import { positionOf } from '../model/source.js';
 import { type ContrailDecision, ContrailEvaluator } from '../simulate/contrail.js';
-import { type Address, addressKey, type Cidr, formatAddress, formatCidr, lastAddress, parseAddress, parseCidr } from '../simulate/ip.js';
+import { type Address, addressKey, type Cidr, cidrContainsAddress, formatAddress, formatCidr, isStrictSubset, parseAddress, parseCidr } from '../net/ip.js';
 import type { FlowEnd, Inventory, InventoryPod } from '../simulate/inventory.js';
 import { KubernetesEvaluator } from '../simulate/kubernetes.js';
 import { hasPoint, type PointMask, type ProbePoint, ProbeSpace } from '../simulate/probe-space.js';
@@ -54,7 +54,7 @@ export class ConnectivityComparer implements FlowComparer {
     const outside = new Map<string, Address>();
     for (const a of [...outsideAddresses(basePolicySet, inventory), ...outsideAddresses(headPolicySet, inventory)]) outside.set(addressKey(a), a);
     const elsewhere = ELSEWHERE_CANDIDATES.map(parseAddress).find(
-      (a): a is Address => !!a && !ranges.some((c) => contains(c, a)),
+      (a): a is Address => !!a && !ranges.some((c) => cidrContainsAddress(c, a)),
     );
     if (elsewhere) outside.set(addressKey(elsewhere), elsewhere);
     const addresses = [...outside.values()].sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
@@ -333,21 +333,17 @@ function namedRanges(sets: readonly PolicySet[], podCIDR: string): Cidr[] {
   return [...found.values()];
 }
 
-function contains(c: Cidr, a: Address): boolean {
-  return c.family === a.family && a.value >= c.network && a.value <= lastAddress(c);
-}
-
 /**
  * The region an outside address stands for: the most specific named range holding it, minus the
  * named ranges inside that one that do not hold it (`172.17.0.0/16 except 172.17.1.0/24`); an
  * address in no named range stands for everything else (`0.0.0.0/0` or `::/0`).
  */
 function rangeLabel(a: Address, ranges: readonly Cidr[]): string {
-  const holding = ranges.filter((c) => contains(c, a)).sort((x, y) => y.len - x.len);
+  const holding = ranges.filter((c) => cidrContainsAddress(c, a)).sort((x, y) => y.len - x.len);
   const outer = holding[0];
-  const inside = (c: Cidr) => (outer ? c.family === outer.family && c.len > outer.len && c.network >= outer.network && lastAddress(c) <= lastAddress(outer) : c.family === a.family);
+  const inside = (c: Cidr) => (outer ? isStrictSubset(c, outer) : c.family === a.family);
   const excluded = ranges
-    .filter((c) => inside(c) && !contains(c, a))
+    .filter((c) => inside(c) && !cidrContainsAddress(c, a))
     .map(formatCidr)
     .sort(cmp);
   const base = outer ? formatCidr(outer) : a.family === 4 ? '0.0.0.0/0' : '::/0';

@@ -4,7 +4,7 @@
  * change itself widens what it matches.
  */
 import { cmp } from '../diagnostics.js';
-import { type Cidr, lastAddress, parseCidr } from '../simulate/ip.js';
+import { type Cidr, cidrContains, parseCidr } from '../net/ip.js';
 import type { AddressGroup, Endpoint, Service, Snapshot } from '../snapshot/model.js';
 import { addressGroupName, formatEndpoint, formatService } from './format.js';
 import { UNREFERENCED } from './rules.js';
@@ -37,15 +37,11 @@ function responders(r: RuleView): Endpoint[] {
 const isEverywhere = (e: Endpoint, groups: Groups): boolean =>
   'any' in e || ('addressGroup' in e && (groups.get(addressGroupName(e.addressGroup)) ?? []).some((c) => c.len === 0));
 
-function within(inner: Cidr, outer: Cidr): boolean {
-  return inner.family === outer.family && inner.len >= outer.len && inner.network >= outer.network && lastAddress(inner) <= lastAddress(outer);
-}
-
 /** `any`, or an address group with a prefix outside the pod network. */
 function reachesOutside(e: Endpoint, groups: Groups, podNet: Cidr | undefined): boolean {
   if ('any' in e) return true;
   if (!('addressGroup' in e)) return false;
-  return (groups.get(addressGroupName(e.addressGroup)) ?? []).some((c) => !podNet || !within(c, podNet));
+  return (groups.get(addressGroupName(e.addressGroup)) ?? []).some((c) => !podNet || !cidrContains(podNet, c));
 }
 
 /** Does endpoint `a` match nothing that `b` does not (on the given address groups)? */
@@ -55,7 +51,7 @@ function endpointWithin(a: Endpoint, ga: Groups, b: Endpoint, gb: Groups): boole
   if ('tags' in a && 'tags' in b) return b.tags.every((t) => a.tags.includes(t));
   if ('addressGroup' in a && 'addressGroup' in b) {
     const outer = gb.get(addressGroupName(b.addressGroup)) ?? [];
-    return (ga.get(addressGroupName(a.addressGroup)) ?? []).every((c) => outer.some((o) => within(c, o)));
+    return (ga.get(addressGroupName(a.addressGroup)) ?? []).every((c) => outer.some((o) => cidrContains(o, c)));
   }
   return false;
 }

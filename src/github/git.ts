@@ -5,17 +5,13 @@
  * the rendered folder before it leaves the machine. Credentials are whatever actions/checkout put
  * into the clone's config; nothing here sees or prints a token.
  */
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+import { openGit } from '../git/open.js';
 import { UserError } from '../diagnostics.js';
 
-/**
- * simple-git over the clone at `root`. git's messages are parsed (push rejections), so they are
- * kept in English whatever the runner's locale. The runner's own GIT_* variables (GIT_SSL_CAINFO
- * on a GitHub Enterprise runner with its own CA) are passed on: simple-git drops them by default,
- * a guard meant for environments built from untrusted input, which this one is not.
- */
+/** simple-git over the clone at `root` (see src/git/open.ts for the environment it runs with). */
 export function gitAt(root: string): SimpleGit {
-  return simpleGit({ baseDir: root, allowEnvironment: Object.keys(process.env) }).env({ ...process.env, LC_ALL: 'C', LANGUAGE: 'C' });
+  return openGit(root);
 }
 
 export interface CommitAuthor {

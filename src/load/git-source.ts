@@ -6,7 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+import { openGit } from '../git/open.js';
 import { UserError } from '../diagnostics.js';
 import type { FileEntry, FileSource } from './file-source.js';
 
@@ -28,13 +29,8 @@ const MAX_LINK_HOPS = 40;
  * does not name a commit present in this clone, saying what to fetch when the clone is shallow.
  */
 export async function gitTreeSource(repoRoot: string, rev: string): Promise<GitTreeSource> {
-  // git's messages are matched below: keep them in English whatever the machine's locale. The
-  // environment is passed on as the user has it (simple-git refuses GIT_* variables unless allowed).
-  const git = simpleGit({ baseDir: repoRoot, allowEnvironment: Object.keys(process.env) }).env({
-    ...process.env,
-    LC_ALL: 'C',
-    LANGUAGE: 'C',
-  });
+  // git's messages are matched below: openGit keeps them in English whatever the locale.
+  const git = openGit(repoRoot);
   const sha = await resolveCommit(git, repoRoot, rev);
   const label = /^[0-9a-f]{4,40}$/i.test(rev) && sha.startsWith(rev.toLowerCase()) ? sha.slice(0, 12) : `${rev} (${sha.slice(0, 7)})`;
   // `repoRoot` may be a folder inside the work tree (a monorepo): paths are relative to it, as the

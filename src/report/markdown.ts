@@ -10,10 +10,13 @@ import { escapeMarkdown as esc, markdownTable } from '../text/markdown.js';
 import { mermaidFlowchart, MERMAID_MAX_EDGES } from './mermaid.js';
 import {
   decisionText,
+  divergenceText,
   FIELD_TITLES,
   fieldText,
   flowEndpointText,
+  flowSourceText,
   kubernetesText,
+  movesText,
   orderVerdict,
   headline,
   plural,
@@ -141,8 +144,7 @@ function firewallPolicyBlock(fp: FirewallPolicyDiff): string[] {
   }
   if (fp.resequenced) lines.push(`${plural(fp.resequenced, 'rule')} re-sequenced (same name, same order, same behaviour).`, '');
   if (fp.moved.length) {
-    const moves = fp.moved.map((m) => `${esc(m.name)} (place ${m.fromIndex + 1} -> ${m.toIndex + 1})`).join(', ');
-    lines.push(`Order changed: ${moves}. Effect: ${orderVerdict(fp.orderChangesBehaviour)}.`, '');
+    lines.push(`Order changed: ${movesText(fp.moved, esc)}. Effect: ${orderVerdict(fp.orderChangesBehaviour)}.`, '');
   }
   return lines;
 }
@@ -187,8 +189,7 @@ function objectsSection(r: DiffReport, counts: boolean): string[] {
       continue;
     }
     if (!s.moved.length) continue;
-    const moves = s.moved.map((m) => `${esc(m.name)} (place ${m.fromIndex + 1} -> ${m.toIndex + 1})`).join(', ');
-    lines.push(`- Firewall policy order in ${esc(s.name)} changed: ${moves}. Effect: ${orderVerdict(s.orderChangesBehaviour)}.`);
+    lines.push(`- Firewall policy order in ${esc(s.name)} changed: ${movesText(s.moved, esc)}. Effect: ${orderVerdict(s.orderChangesBehaviour)}.`);
   }
   return lines.length ? ['### Tags, address groups, policy order', '', ...lines, ''] : [];
 }
@@ -208,8 +209,8 @@ function connectivitySection(r: DiffReport, counts: boolean): string[] {
     return lines;
   }
   const rows = [
-    ...c.opened.map((f) => flowRow('opened', f, f.head)),
-    ...c.closed.map((f) => flowRow('closed', f, f.head)),
+    ...c.opened.map((f) => flowRow('opened', f)),
+    ...c.closed.map((f) => flowRow('closed', f)),
   ];
   if (rows.length) {
     lines.push(markdownTable(['Flow', 'From', 'To', 'Ports', 'Decided by', 'NetworkPolicy', 'Kubernetes'], rows), '');
@@ -238,16 +239,15 @@ function connectivitySection(r: DiffReport, counts: boolean): string[] {
   return lines;
 }
 
-function flowRow(change: string, f: FlowChange, decided: FlowChange['head']): string[] {
-  // A closed edge is traced to the rule that now denies it, or (no rule: the default deny) to the pass that was removed.
-  const trace = decided.origin ? decided : f.base.origin ? f.base : decided;
+function flowRow(change: string, f: FlowChange): string[] {
+  const source = flowSourceText(f);
   return [
     change,
     esc(flowEndpointText(f.from)),
     esc(flowEndpointText(f.to)),
     esc(f.ports.join(', ')),
-    esc(decisionText(decided)),
-    trace.origin ? esc(`${trace.policy ? `${trace.policy} ` : ''}${positionText(trace.origin)}`) : '',
+    esc(decisionText(f.head)),
+    source !== undefined ? esc(source) : '',
     kubernetesText(f.kubernetes),
   ];
 }
@@ -255,7 +255,7 @@ function flowRow(change: string, f: FlowChange, decided: FlowChange['head']): st
 function divergencesSection(r: DiffReport, counts: boolean): string[] {
   if (!r.divergences.length) return [];
   const shown = counts ? r.divergences.slice(0, REDUCED_LIST) : r.divergences;
-  const lines = shown.map((d) => `- ${esc(`${positionText(d.origin)}: ${d.severity}: ${d.policy}: ${d.message}`)} (${esc(d.kind)})`);
+  const lines = shown.map((d) => `- ${esc(divergenceText(d))} (${esc(d.kind)})`);
   if (shown.length < r.divergences.length) lines.push(`- … and ${plural(r.divergences.length - shown.length, 'more')}`);
   return [`### CN2 divergences introduced (${r.divergences.length})`, '', 'What CN2 will enforce differently from what the NetworkPolicies say:', '', ...lines, ''];
 }

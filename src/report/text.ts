@@ -7,10 +7,13 @@ import { formatDiagnostic } from '../diagnostics.js';
 import type { DiffReport, FlowChange, RuleChange } from '../diff/types.js';
 import {
   decisionText,
+  divergenceText,
   FIELD_TITLES,
   fieldText,
   flowEndpointText,
+  flowSourceText,
   kubernetesText,
+  movesText,
   orderVerdict,
   headline,
   plural,
@@ -68,8 +71,7 @@ export function renderText(r: DiffReport, o: TextOptions): string {
     for (const x of fp.renamed) out.push(`    ${p.dim(`renamed, same behaviour: ${plain(x.base)} -> ${plain(x.head)}`)}`);
     if (fp.resequenced) out.push(`    ${p.dim(`${plural(fp.resequenced, 'rule')} re-sequenced, same order`)}`);
     if (fp.moved.length) {
-      const moves = fp.moved.map((m) => `${plain(m.name)} (place ${m.fromIndex + 1} -> ${m.toIndex + 1})`).join(', ');
-      out.push(`    order changed: ${moves}; effect: ${orderVerdict(fp.orderChangesBehaviour)}`);
+      out.push(`    order changed: ${movesText(fp.moved, plain)}; effect: ${orderVerdict(fp.orderChangesBehaviour)}`);
     }
   }
 
@@ -85,8 +87,7 @@ export function renderText(r: DiffReport, o: TextOptions): string {
   for (const s of r.policySets) {
     if (s.status !== 'changed') objects.push(`  application policy set ${plain(s.name)} ${s.status}`);
     else if (s.moved.length) {
-      const moves = s.moved.map((m) => `${plain(m.name)} (place ${m.fromIndex + 1} -> ${m.toIndex + 1})`).join(', ');
-      objects.push(`  firewall policy order in ${plain(s.name)}: ${moves}; effect: ${orderVerdict(s.orderChangesBehaviour)}`);
+      objects.push(`  firewall policy order in ${plain(s.name)}: ${movesText(s.moved, plain)}; effect: ${orderVerdict(s.orderChangesBehaviour)}`);
     }
   }
   if (objects.length) out.push('', p.bold('Tags, address groups, policy order'), ...objects);
@@ -107,7 +108,7 @@ export function renderText(r: DiffReport, o: TextOptions): string {
 
   if (r.divergences.length) {
     out.push('', p.bold(`CN2 divergences introduced (${r.divergences.length})`));
-    for (const d of r.divergences) out.push(`  ${plain(`${positionText(d.origin)}: ${d.severity}: ${d.policy}: ${d.message}`)} (${plain(d.kind)})`);
+    for (const d of r.divergences) out.push(`  ${plain(divergenceText(d))} (${plain(d.kind)})`);
   }
   if (r.staleArtifacts) {
     const s = r.staleArtifacts;
@@ -131,7 +132,7 @@ const flowText = (f: FlowChange): string =>
   `${plain(flowEndpointText(f.from))} -> ${plain(flowEndpointText(f.to))} : ${plain(f.ports.join(', '))}`;
 
 function flowLine(label: string, f: FlowChange): string {
-  const d = f.head.origin ? f.head : f.base.origin ? f.base : f.head;
-  const where = d.origin ? `, ${plain(`${d.policy ? `${d.policy} ` : ''}${positionText(d.origin)}`)}` : '';
+  const source = flowSourceText(f);
+  const where = source !== undefined ? `, ${plain(source)}` : '';
   return `  ${label} ${flowText(f)} (decided by ${plain(decisionText(f.head))}${where}; Kubernetes ${kubernetesText(f.kubernetes)})`;
 }

@@ -4,7 +4,7 @@
  */
 import type { Position } from '../diagnostics.js';
 import { formatEndpoint, formatService } from '../diff/format.js';
-import type { Decision, DiffSummary, FlowEndpoint, RiskKind, RuleField, RuleView } from '../diff/types.js';
+import type { Decision, DiffSummary, FindingView, FlowChange, FlowEndpoint, MovedRule, RiskKind, RuleField, RuleView } from '../diff/types.js';
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -70,6 +70,23 @@ export function fieldText(r: RuleView, f: RuleField): string {
 }
 
 export const positionText = (p: Position): string => (p.line > 0 ? `${p.file}:${p.line}` : p.file);
+
+/**
+ * Where a flow change comes from, `policy file:line`: the rule that now decides it or, when none does
+ * (a closed flow falling to the default deny), the pass rule of the base that was removed; undefined
+ * when neither comes from a file.
+ */
+export function flowSourceText(f: FlowChange): string | undefined {
+  const trace = f.head.origin ? f.head : f.base.origin ? f.base : f.head;
+  return trace.origin ? `${trace.policy ? `${trace.policy} ` : ''}${positionText(trace.origin)}` : undefined;
+}
+
+/** `name (place 2 -> 3), ...`, each name through the renderer's `escape`. */
+export function movesText(moved: readonly MovedRule[], escape: (text: string) => string): string {
+  return moved.map((m) => `${escape(m.name)} (place ${m.fromIndex + 1} -> ${m.toIndex + 1})`).join(', ');
+}
+
+export const divergenceText = (d: FindingView): string => `${positionText(d.origin)}: ${d.severity}: ${d.policy}: ${d.message}`;
 
 export function flowEndpointText(e: FlowEndpoint): string {
   return e.kind === 'pods' ? `${e.namespace}/${e.group}` : e.cidr;

@@ -15,7 +15,7 @@ import { cmp } from '../diagnostics.js';
 import type { Endpoint, FirewallRule, Service, Snapshot } from '../snapshot/model.js';
 import { POLICY_MANAGEMENT } from '../snapshot/model.js';
 import { workloadTags } from '../snapshot/workload-tags.js';
-import { type Address, type Cidr, familyBits, parseAddress } from './ip.js';
+import { type Address, type Cidr, familyBits, parseAddress } from '../net/ip.js';
 import type { FlowEnd, Inventory, InventoryPod } from './inventory.js';
 import { type PointMask, type ProbePoint, type ProbeSpace, hasPoint } from './probe-space.js';
 

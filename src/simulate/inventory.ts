@@ -7,7 +7,7 @@
 import { cmp, UserError } from '../diagnostics.js';
 import type { ContainerPort, LabelSelector, NetworkPolicy, PolicySet, WorkloadKind } from '../model/policy.js';
 import type { Labels } from '../snapshot/workload-tags.js';
-import { type Address, addressKey, cidrSize, type Cidr, formatAddress, parseAddress, parseCidr } from './ip.js';
+import { type Address, addressKey, cidrSize, type Cidr, formatAddress, parseAddress, parseCidr } from '../net/ip.js';
 
 /** Kubernetes puts this label on every namespace (since 1.21); selectors commonly use it. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

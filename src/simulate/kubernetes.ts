@@ -10,7 +10,7 @@
  */
 import type { LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, PolicySet, Protocol } from '../model/policy.js';
 import { policyKey } from '../model/policy.js';
-import { type Address, type Cidr, familyBits, parseCidr } from './ip.js';
+import { type Address, type Cidr, familyBits, parseCidr } from '../net/ip.js';
 import { endName, type FlowEnd, type Inventory, type InventoryPod } from './inventory.js';
 import { type PointMask, type ProbePoint, type ProbeSpace, formatPoint } from './probe-space.js';
 

@@ -11,7 +11,7 @@ import type { PolicySet, Protocol } from '../model/policy.js';
 import type { Mode, Snapshot } from '../snapshot/model.js';
 import { type Attribution, CauseAnalyzer, DIVERGENCE_KINDS, type DivergenceKind } from './causes.js';
 import { type ContrailVerdict, ContrailEvaluator } from './contrail.js';
-import { type Address, addressKey, cidrSize, lastAddress, parseCidr } from './ip.js';
+import { type Address, addressKey, cidrSize, firstAddress, lastAddress, parseCidr } from '../net/ip.js';
 import { endName, type FlowEnd, type Inventory, type InventoryPod, resolveEnd } from './inventory.js';
 import { type KubernetesVerdict, KubernetesEvaluator } from './kubernetes.js';
 import { hasPoint, pointsOf, type ProbePoint, ProbeSpace } from './probe-space.js';
@@ -89,8 +89,10 @@ export function outsideAddresses(policySet: PolicySet, inventory: Inventory): Ad
         for (const text of [peer.ipBlock.cidr, ...peer.ipBlock.except]) {
           const c = parseCidr(text);
           if (!c) continue;
-          const inner = c.network + cidrSize(c) / 2n;
-          for (const value of [c.network, lastAddress(c), inner > lastAddress(c) ? c.network : inner]) {
+          const first = firstAddress(c);
+          const last = lastAddress(c);
+          const inner = first + cidrSize(c) / 2n;
+          for (const value of [first, last, inner > last ? first : inner]) {
             const a: Address = { family: c.family, value };
             if (!podIPs.has(addressKey(a))) found.set(addressKey(a), a);
           }

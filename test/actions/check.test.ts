@@ -2,13 +2,13 @@
  * End to end: the bundled check action (actions/check/dist/index.js) run as the runner runs it,
  * on a real depth-1 clone of a pull request's head, against the fake GitHub API.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ACTIONS_BOT, FakeGitHub, type FakeUser } from '../support/fake-github.js';
 import { type FileChanges, GitFixture } from '../support/git-fixture.js';
-import { pullRequestPayload, REPO_ROOT, runBundledAction, type RunResult } from './harness.js';
+import { bundledPolicies, pullRequestPayload, REPO_ROOT, runBundledAction, type RunResult, smallPolicies } from './harness.js';
 
 const TOKEN = 'ghs_checkActionToken0123456789abcdefXYZ';
 const REPOSITORY = 'acme/network-policies';
@@ -16,27 +16,7 @@ const MARKER = '<!-- contrail-gitops:report -->';
 const PR = 42;
 const MALLORY: FakeUser = { login: 'mallory', id: 666, type: 'User' };
 
-/** The repository's own policies/ folder, as the base branch's files. */
-function bundledPolicies(): FileChanges {
-  const files: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(path.join(REPO_ROOT, dir)).sort()) {
-      const rel = `${dir}/${name}`;
-      if (statSync(path.join(REPO_ROOT, rel)).isDirectory()) walk(rel);
-      else files[rel] = readFileSync(path.join(REPO_ROOT, rel), 'utf8');
-    }
-  };
-  walk('policies');
-  return files;
-}
-
-/** A small base for the tests that are not about the bundled policies: the db policy and its namespace. */
-function smallPolicies(): FileChanges {
-  const all = bundledPolicies();
-  return { 'policies/shop/db.yaml': all['policies/shop/db.yaml'], 'policies/shop/namespace.yaml': all['policies/shop/namespace.yaml'] };
-}
-
-const DB_PORT_CHANGE: FileChanges = {
+const DB_PORT_CHANGE: Record<string, string> = {
   'policies/shop/db.yaml': readFileSync(path.join(REPO_ROOT, 'policies/shop/db.yaml'), 'utf8').replace('port: 5432', 'port: 5433'),
 };
 
@@ -59,7 +39,7 @@ test.before.each(async (ctx) => {
 
 test.after.each(async (ctx) => {
   await ctx.fake.close();
-  ctx.fx.cleanup();
+  ctx.fx.remove();
 });
 
 /** Pushes `changes` to the pull request's branch, clones its head at depth 1, runs the action. */
@@ -117,7 +97,7 @@ function assertOutputs(r: RunResult): void {
 }
 
 test('bundled policies: creates the comment once, updates it in place on the next push, leaves it alone when nothing changed', async (ctx) => {
-  ctx.fx.cleanup();
+  ctx.fx.remove();
   ctx.fx = new GitFixture(bundledPolicies());
   let started = 0;
   const first = await runCheck(ctx, DB_PORT_CHANGE, { onSpawn: () => (started = performance.now()) });

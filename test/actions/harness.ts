@@ -12,9 +12,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
+import { type FileChanges, filesUnder } from '../support/git-fixture.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
+
+/** The repository's own policies/ folder, as the base branch's files. */
+export function bundledPolicies(): Record<string, string> {
+  return filesUnder(REPO_ROOT, 'policies');
+}
+
+/** A small base for the tests that are not about the bundled policies (fast): the db policy and its namespace. */
+export function smallPolicies(): FileChanges {
+  const all = bundledPolicies();
+  return { 'policies/shop/db.yaml': all['policies/shop/db.yaml'], 'policies/shop/namespace.yaml': all['policies/shop/namespace.yaml'] };
+}
 
 interface ActionYml {
   inputs: Record<string, { default?: string }>;

@@ -2,29 +2,16 @@
  * End to end: the bundled render action (actions/render/dist/index.js) run as the runner runs it,
  * on a depth-1 clone of the pushed branch, pushing to a real bare origin.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type FileChanges, git, GitFixture, writeFiles } from '../support/git-fixture.js';
-import { pushPayload, REPO_ROOT, runBundledAction, type RunResult } from './harness.js';
+import { bundledPolicies, pushPayload, REPO_ROOT, runBundledAction, type RunResult, smallPolicies } from './harness.js';
 
 const TOKEN = 'ghs_renderActionToken0123456789abcdefXYZ';
 const REPOSITORY = 'acme/network-policies';
 const BOT = 'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>';
-
-function bundledPolicies(): FileChanges {
-  const files: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(path.join(REPO_ROOT, dir)).sort()) {
-      const rel = `${dir}/${name}`;
-      if (statSync(path.join(REPO_ROOT, rel)).isDirectory()) walk(rel);
-      else files[rel] = readFileSync(path.join(REPO_ROOT, rel), 'utf8');
-    }
-  };
-  walk('policies');
-  return files;
-}
 
 const DB = readFileSync(path.join(REPO_ROOT, 'policies/shop/db.yaml'), 'utf8');
 
@@ -34,18 +21,12 @@ interface Ctx {
 
 const test = suite<Ctx>('render action (bundled)', {} as Ctx);
 
-/** The db policy and its namespace (fast); the first test renders the whole bundled folder. */
-function smallPolicies(): FileChanges {
-  const all = bundledPolicies();
-  return { 'policies/shop/db.yaml': all['policies/shop/db.yaml'], 'policies/shop/namespace.yaml': all['policies/shop/namespace.yaml'] };
-}
-
 test.before.each((ctx) => {
   ctx.fx = new GitFixture({ ...smallPolicies(), 'README.md': 'policies\n' });
 });
 
 test.after.each((ctx) => {
-  ctx.fx.cleanup();
+  ctx.fx.remove();
 });
 
 /** Runs the action in `workspace` (a depth-1 clone of main) for the push that made `after`. */
@@ -74,7 +55,7 @@ function assertTokenHidden(r: RunResult): void {
 }
 
 test('bundled policies: commits rendered/ once as the bot with [skip ci] and the Source-Commit trailer; the next run commits nothing', async (ctx) => {
-  ctx.fx.cleanup();
+  ctx.fx.remove();
   ctx.fx = new GitFixture({ ...bundledPolicies(), 'README.md': 'policies\n' });
   const before = ctx.fx.sha('main');
   const source = ctx.fx.commit('main', { 'policies/shop/db.yaml': DB.replace('port: 5432', 'port: 5433') }, 'db on 5433');

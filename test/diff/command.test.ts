@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../src/cli/main.js';
 import { REPORT_MARKER } from '../../src/report/index.js';
-import { createRepo, type TestRepo } from './git-repo.js';
+import { createRepo, type TestRepo } from '../support/git-fixture.js';
 
 class Capture extends Writable {
   text = '';
@@ -29,9 +29,9 @@ spec:
 
 let repo: TestRepo;
 let base: string;
-test.before(async () => {
-  repo = await createRepo();
-  base = await repo.commit('base', { 'policies/db.yaml': POLICY(6379) });
+test.before(() => {
+  repo = createRepo();
+  base = repo.commit('base', { 'policies/db.yaml': POLICY(6379) });
   repo.write({ 'policies/db.yaml': POLICY(6380) });
 });
 test.after(() => repo.remove());

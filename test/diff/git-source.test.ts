@@ -5,22 +5,22 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserError } from '../../src/diagnostics.js';
 import { gitTreeSource } from '../../src/load/git-source.js';
-import { createRepo, gitAt, repoAt, type TestRepo } from './git-repo.js';
+import { createRepo, git, type TestRepo, withRepo } from '../support/git-fixture.js';
 
 let repo: TestRepo;
 let first: string;
 let second: string;
 
-test.before(async () => {
-  repo = await createRepo();
-  first = await repo.commit('first', {
+test.before(() => {
+  repo = createRepo();
+  first = repo.commit('first', {
     'policies/a.yaml': 'kind: A\n',
     'policies/team/b.yml': 'kind: B\n',
     'shared/common.yaml': 'kind: Shared\n',
     'shared/dir/x.yaml': 'kind: X\n',
     'README.md': 'hello\n',
   });
-  second = await repo.commit('second', {
+  second = repo.commit('second', {
     'policies/a.yaml': 'kind: A2\n',
     'policies/link.yaml': { link: '../shared/common.yaml' },
     'policies/linked-dir': { link: '../shared/dir' },
@@ -44,13 +44,13 @@ const sortedPaths = (es: { path: string }[]) => es.map((e) => e.path).sort();
 
 test('lists and reads the files of a revision, not of the working tree', async () => {
   repo.write({ 'policies/a.yaml': 'kind: edited in the working tree\n', 'policies/new.yaml': 'kind: N\n' });
-  const statusBefore = await repo.git.raw(['status', '--porcelain']);
+  const statusBefore = git(repo.root, 'status', '--porcelain');
   const src = await gitTreeSource(repo.root, first);
   assert.equal(sortedPaths(await src.list('policies')), ['policies/a.yaml', 'policies/team/b.yml']);
   assert.is((await src.read('policies/a.yaml')).toString(), 'kind: A\n');
   assert.equal((await src.list('policies')).find((e) => e.path === 'policies/a.yaml')?.size, 8);
   assert.is(src.label, first.slice(0, 12));
-  assert.is(await repo.git.raw(['status', '--porcelain']), statusBefore, 'working copy and index untouched');
+  assert.is(git(repo.root, 'status', '--porcelain'), statusBefore, 'working copy and index untouched');
   repo.write({ 'policies/a.yaml': 'kind: A2\n', 'policies/new.yaml': null });
 });
 
@@ -72,10 +72,9 @@ test('symbolic links inside the tree are followed, to a file and to a folder', a
   assert.is((await src.read('policies/linked-dir/x.yaml')).toString(), 'kind: X\n');
 });
 
-test('a symbolic link out of the repository is refused, naming it', async () => {
-  const r = await createRepo();
-  try {
-    const sha = await r.commit('escape', { 'policies/ok.yaml': 'a: 1\n', 'policies/passwd.yaml': { link: '../../../etc/passwd' } });
+test('a symbolic link out of the repository is refused, naming it', () =>
+  withRepo(async (r) => {
+    const sha = r.commit('escape', { 'policies/ok.yaml': 'a: 1\n', 'policies/passwd.yaml': { link: '../../../etc/passwd' } });
     const src = await gitTreeSource(r.root, sha);
     const message = await expectUserError(src.list('policies'));
     assert.is(
@@ -83,10 +82,7 @@ test('a symbolic link out of the repository is refused, naming it', async () => 
       'policies/passwd.yaml: symbolic link to "../../../etc/passwd" leads out of the repository (' +
         `${sha.slice(0, 12)}); only links to files inside the repository are followed`,
     );
-  } finally {
-    r.remove();
-  }
-});
+  }));
 
 test('a missing folder and a missing file are UserErrors naming them', async () => {
   const src = await gitTreeSource(repo.root, first);
@@ -112,10 +108,8 @@ test('a folder that is not a repository', async () => {
 });
 
 test('shallow clone: the head commit is there, the base is not until fetched as the message says', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cg-shallow-'));
+  const clone = repo.shallowClone();
   try {
-    await gitAt(tmpdir()).raw(['clone', '-q', '--depth=1', `file://${repo.root}`, dir]);
-    const clone = repoAt(dir);
     const head = await gitTreeSource(clone.root, second);
     assert.is((await head.read('policies/a.yaml')).toString(), 'kind: A2\n');
     const message = await expectUserError(gitTreeSource(clone.root, first));
@@ -123,18 +117,17 @@ test('shallow clone: the head commit is there, the base is not until fetched as 
       message,
       `${first}: commit not found (this is a shallow clone and it does not hold it). Fetch it first: git fetch --depth=1 origin ${first}`,
     );
-    await clone.git.raw(['fetch', '-q', '--depth=1', 'origin', first]);
+    git(clone.root, 'fetch', '-q', '--depth=1', 'origin', first);
     const base = await gitTreeSource(clone.root, first);
     assert.is((await base.read('policies/a.yaml')).toString(), 'kind: A\n');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    clone.remove();
   }
 });
 
-test('a root inside the work tree (a monorepo folder): paths relative to it, links out of it refused', async () => {
-  const r = await createRepo();
-  try {
-    const sha = await r.commit('mono', {
+test('a root inside the work tree (a monorepo folder): paths relative to it, links out of it refused', () =>
+  withRepo(async (r) => {
+    const sha = r.commit('mono', {
       'infra/net/policies/a.yaml': 'kind: A\n',
       'infra/net/policies/up.yaml': { link: '../../../other/secret.yaml' },
       'other/secret.yaml': 'kind: Secret\n',
@@ -144,26 +137,19 @@ test('a root inside the work tree (a monorepo folder): paths relative to it, lin
     assert.not.ok(await src.hasFolder('infra'));
     assert.is((await src.read('policies/a.yaml')).toString(), 'kind: A\n');
     assert.match(await expectUserError(src.list('policies')), 'policies/up.yaml: symbolic link to "../../../other/secret.yaml" leads out of the repository');
-  } finally {
-    r.remove();
-  }
-});
+  }));
 
-test('many reads at once go through one batch and all come back right', async () => {
-  const r = await createRepo();
-  try {
+test('many reads at once go through one batch and all come back right', () =>
+  withRepo(async (r) => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 200; i++) files[`policies/p${String(i).padStart(3, '0')}.yaml`] = `n: ${i}\n${'x'.repeat(i * 37)}\n`;
-    const sha = await r.commit('many', files);
+    const sha = r.commit('many', files);
     const src = await gitTreeSource(r.root, sha);
     const listed = await src.list('policies');
     const contents = await Promise.all(listed.map((e) => src.read(e.path)));
     listed.forEach((e, i) => assert.is(contents[i].toString(), files[e.path]));
     // Sequential reads after the batch process closed start a new one.
     assert.is((await src.read('policies/p007.yaml')).toString(), files['policies/p007.yaml']);
-  } finally {
-    r.remove();
-  }
-});
+  }));
 
 test.run();

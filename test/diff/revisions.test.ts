@@ -2,9 +2,6 @@
  * End to end on real git repositories: commits in a temp folder, diffRevisions over them (front
  * end, compiler, renderer, simulator, report), and the rendered comment.
  */
-import { rmSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../../src/config/load.js';
@@ -12,7 +9,7 @@ import { UserError } from '../../src/diagnostics.js';
 import { diffRevisions } from '../../src/diff/revisions.js';
 import type { DiffReport } from '../../src/diff/types.js';
 import { COMMENT_BUDGET, REPORT_MARKER, renderReport } from '../../src/report/index.js';
-import { createRepo, gitAt, repoAt, type TestRepo } from './git-repo.js';
+import { git, type TestRepo, withRepo } from '../support/git-fixture.js';
 import { tableCells, tables } from '../report/build-report.js';
 
 const WORKLOADS = ['db', 'frontend', 'api', 'cache']
@@ -60,15 +57,6 @@ ${rules}${extra}`;
 
 const fromRole = (role: string) => `podSelector: {matchLabels: {role: ${role}}}`;
 
-async function withRepo(body: (repo: TestRepo) => Promise<void>): Promise<void> {
-  const repo = await createRepo();
-  try {
-    await body(repo);
-  } finally {
-    repo.remove();
-  }
-}
-
 async function diffOf(repo: TestRepo, base: string, head?: string): Promise<DiffReport> {
   const config = await loadConfig(repo.root);
   const result = await diffRevisions({ root: repo.root, base, ...(head ? { head } : {}), config });
@@ -80,7 +68,7 @@ const kinds = (r: DiffReport) => r.firewallPolicies.flatMap((fp) => fp.rules.map
 
 test('no change: the one-line comment, with the marker', async () => {
   await withRepo(async (repo) => {
-    const base = await repo.commit('base', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]), 'policies/w.yaml': WORKLOADS });
+    const base = repo.commit('base', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]), 'policies/w.yaml': WORKLOADS });
     const report = await diffOf(repo, base);
     assert.ok(report.summary.noChange);
     assert.is(
@@ -92,7 +80,7 @@ test('no change: the one-line comment, with the marker', async () => {
 
 test('rule added, removed, changed: counts, fields, flows traced to the file and line', async () => {
   await withRepo(async (repo) => {
-    const base = await repo.commit('base', {
+    const base = repo.commit('base', {
       'policies/db.yaml': dbPolicy('db', [
         { from: fromRole('frontend'), port: 6379 },
         { from: [fromRole('api'), fromRole('cache')], port: 5432 },
@@ -100,7 +88,7 @@ test('rule added, removed, changed: counts, fields, flows traced to the file and
       'policies/w.yaml': WORKLOADS,
     });
     // rule 0: port changed; rule 1: peer `cache` removed; rule 2: new.
-    const head = await repo.commit('head', {
+    const head = repo.commit('head', {
       'policies/db.yaml': dbPolicy('db', [
         { from: fromRole('frontend'), port: 6380 },
         { from: fromRole('api'), port: 5432 },
@@ -138,7 +126,7 @@ test('rule added, removed, changed: counts, fields, flows traced to the file and
 
 test('a rule inserted in front: the others are renamed (same behaviour), only the new one changes flows', async () => {
   await withRepo(async (repo) => {
-    const base = await repo.commit('base', {
+    const base = repo.commit('base', {
       'policies/db.yaml': dbPolicy('db', [
         { from: fromRole('frontend'), port: 6379 },
         { from: fromRole('api'), port: 6379 },
@@ -170,7 +158,7 @@ test('a rule inserted in front: the others are renamed (same behaviour), only th
 
 test('swapped rules: renames and a move that changes no flow', async () => {
   await withRepo(async (repo) => {
-    const base = await repo.commit('base', {
+    const base = repo.commit('base', {
       'policies/db.yaml': dbPolicy('db', [
         { from: fromRole('frontend'), port: 6379 },
         { from: fromRole('api'), port: 5432 },
@@ -210,7 +198,7 @@ spec:
 ${peers.map((p) => `    - ${p}\n`).join('')}    ports:
     - {protocol: TCP, port: 6379}
 `;
-    const base = await repo.commit('base', {
+    const base = repo.commit('base', {
       'contrail-gitops.yaml': config,
       'policies/db.yaml': policy([fromRole('frontend'), ipBlock]),
       'policies/w.yaml': WORKLOADS,
@@ -233,7 +221,7 @@ test('an ipBlock cidr edit: address groups swap, the rule changes, egress outsid
     const egress = (cidr: string) => `  egress:\n  - to:\n    - ipBlock: {cidr: ${cidr}}\n    ports:\n    - {protocol: TCP, port: 5978}\n`;
     const withEgress = (cidr: string) =>
       `${dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }])}${egress(cidr)}`.replace('spec:\n', 'spec:\n  policyTypes: [Ingress, Egress]\n');
-    const base = await repo.commit('base', { 'policies/db.yaml': withEgress('10.0.0.0/24'), 'policies/w.yaml': WORKLOADS });
+    const base = repo.commit('base', { 'policies/db.yaml': withEgress('10.0.0.0/24'), 'policies/w.yaml': WORKLOADS });
     repo.write({ 'policies/db.yaml': withEgress('10.0.0.0/16') });
     const report = await diffOf(repo, base);
     assert.equal(report.addressGroups.added.map((g) => `${g.name} ${g.prefixes}`), ['10.0.0.0/16 10.0.0.0/16']);
@@ -250,7 +238,7 @@ test('an ipBlock cidr edit: address groups swap, the rule changes, egress outsid
 
 test('a NetworkPolicy deleted: its deny-all rules are removed and flagged', async () => {
   await withRepo(async (repo) => {
-    const base = await repo.commit('base', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]), 'policies/w.yaml': WORKLOADS });
+    const base = repo.commit('base', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]), 'policies/w.yaml': WORKLOADS });
     repo.write({ 'policies/db.yaml': null });
     const report = await diffOf(repo, base);
     assert.equal(report.firewallPolicies.map((f) => `${f.name} ${f.status}`), ['k8s-default-db removed', 'k8s-denyall changed']);
@@ -261,7 +249,7 @@ test('a NetworkPolicy deleted: its deny-all rules are removed and flagged', asyn
 
 test('a policy that now selects more pods is flagged, with the pods', async () => {
   await withRepo(async (repo) => {
-    const base = await repo.commit('base', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]), 'policies/w.yaml': WORKLOADS });
+    const base = repo.commit('base', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]), 'policies/w.yaml': WORKLOADS });
     repo.write({ 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]).replace('    matchLabels:\n      role: db\n', '    {}\n') });
     const report = await diffOf(repo, base);
     const widened = report.risks.filter((r) => r.kind === 'selector-widened').map((r) => r.message);
@@ -276,7 +264,7 @@ test('a policy that now selects more pods is flagged, with the pods', async () =
 
 test('a base without the policies folder is the empty repository', async () => {
   await withRepo(async (repo) => {
-    const base = await repo.commit('empty', { 'README.md': 'hi\n' });
+    const base = repo.commit('empty', { 'README.md': 'hi\n' });
     repo.write({ 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]), 'policies/w.yaml': WORKLOADS });
     const report = await diffOf(repo, base);
     assert.equal(report.problems, []);
@@ -287,7 +275,7 @@ test('a base without the policies folder is the empty repository', async () => {
 
 test('stale rendered files on the base are reported', async () => {
   await withRepo(async (repo) => {
-    const base = await repo.commit('base', {
+    const base = repo.commit('base', {
       'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]),
       'policies/w.yaml': WORKLOADS,
       'rendered/firewall-rules.md': 'hand-edited\n',
@@ -303,26 +291,24 @@ test('stale rendered files on the base are reported', async () => {
 
 test('shallow clone: the base present works; the base missing says exactly what to fetch', async () => {
   await withRepo(async (repo) => {
-    const base = await repo.commit('base', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]), 'policies/w.yaml': WORKLOADS });
-    const head = await repo.commit('head', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6380 }]) });
-    const dir = mkdtempSync(path.join(tmpdir(), 'cg-shallow-'));
+    const base = repo.commit('base', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]), 'policies/w.yaml': WORKLOADS });
+    const head = repo.commit('head', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6380 }]) });
+    const clone = repo.shallowClone();
     try {
-      await gitAt(tmpdir()).raw(['clone', '-q', '--depth=1', `file://${repo.root}`, dir]);
-      const clone = repoAt(dir);
-      const config = await loadConfig(dir);
+      const config = await loadConfig(clone.root);
       try {
-        await diffRevisions({ root: dir, base, config });
+        await diffRevisions({ root: clone.root, base, config });
         assert.unreachable('the base is not in the clone');
       } catch (e) {
         assert.instance(e, UserError);
         assert.is((e as Error).message, `${base}: commit not found (this is a shallow clone and it does not hold it). Fetch it first: git fetch --depth=1 origin ${base}`);
       }
-      await clone.git.raw(['fetch', '-q', '--depth=1', 'origin', base]);
-      const result = await diffRevisions({ root: dir, base, head, config });
+      git(clone.root, 'fetch', '-q', '--depth=1', 'origin', base);
+      const result = await diffRevisions({ root: clone.root, base, head, config });
       assert.is(result.counts.rulesChanged, 1);
       assert.match(result.counts.snapshotSha256 ?? '', /^[0-9a-f]{64}$/);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      clone.remove();
     }
   });
 });
@@ -337,7 +323,7 @@ test('thousands of rules changed: the comment stays under 65,536 characters and 
           Array.from({ length: 20 }, (_, i) => ({ from: `podSelector: {matchLabels: {app: client-${i}}}`, port, port2: port + 1000 })),
         ),
       ).join('---\n');
-    const base = await repo.commit('base', { 'policies/db.yaml': many(6379), 'policies/w.yaml': WORKLOADS });
+    const base = repo.commit('base', { 'policies/db.yaml': many(6379), 'policies/w.yaml': WORKLOADS });
     repo.write({ 'policies/db.yaml': many(6380) });
     const report = await diffOf(repo, base);
     assert.is(report.summary.rulesChanged, 2000);
@@ -351,7 +337,7 @@ test('thousands of rules changed: the comment stays under 65,536 characters and 
 
 test('a name crafted to inject Markdown, HTML and a mention is escaped everywhere', async () => {
   await withRepo(async (repo) => {
-    const base = await repo.commit('base', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]), 'policies/w.yaml': WORKLOADS });
+    const base = repo.commit('base', { 'policies/db.yaml': dbPolicy('db', [{ from: fromRole('frontend'), port: 6379 }]), 'policies/w.yaml': WORKLOADS });
     const evil = '@octocat <script>alert(1)</script> | **x** [l](javascript:1)';
     repo.write({
       [`policies/@team <img src=x> |.yaml`]: dbPolicy(JSON.stringify(evil), [{ from: fromRole('api'), port: 1 }]),

@@ -4,8 +4,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserError } from '../../src/diagnostics.js';
 import { commitFolder, ensureCommit, folderChanged, gitAt, GITHUB_ACTIONS_AUTHOR, parseAuthor, pushHead } from '../../src/github/git.js';
-import { publishRendered, renderCommitMessage } from '../../src/github/publish.js';
-import { git, GitFixture, writeFiles } from '../support/git-fixture.js';
+import { publishRendered, type PublishOptions, renderCommitMessage } from '../../src/github/publish.js';
+import { git, type GitFixture, withGitFixture, writeFiles } from '../support/git-fixture.js';
 
 /** A stand-in renderer: rendered/all.txt = the policies folder's files, upper-cased, in name order. */
 function fakeRender(dir: string): void {
@@ -17,11 +17,31 @@ function fakeRender(dir: string): void {
   writeFiles(dir, { 'rendered/all.txt': text });
 }
 
+/** A depth-1 clone of main, rendered by fakeRender. */
+function renderedClone(fx: GitFixture): string {
+  const ws = fx.shallowClone('main');
+  fakeRender(ws);
+  return ws;
+}
+
+/** publishRendered's options for a clone that fakeRender renders, committing rendered/ to main. */
+function publishOptions(ws: string, sourceSha: string): PublishOptions {
+  return {
+    git: gitAt(ws),
+    branch: 'main',
+    dir: 'rendered',
+    author: GITHUB_ACTIONS_AUTHOR,
+    message: 'chore: render',
+    sourceSha,
+    rerender: async () => fakeRender(ws),
+    retryBaseMs: 1,
+  };
+}
+
 const test = suite('git helpers');
 
-test('ensureCommit fetches the base commit alone into a depth-1 clone; a present commit is not fetched', async () => {
-  const fx = new GitFixture({ 'policies/a.yaml': 'a\n' });
-  try {
+test('ensureCommit fetches the base commit alone into a depth-1 clone; a present commit is not fetched', () =>
+  withGitFixture({ 'policies/a.yaml': 'a\n' }, async (fx) => {
     const base = fx.sha('main');
     fx.commit('feature', { 'policies/a.yaml': 'b\n' }, 'change a');
     fx.commit('main', { 'README.md': 'x\n' }, 'unrelated');
@@ -39,14 +59,10 @@ test('ensureCommit fetches the base commit alone into a depth-1 clone; a present
       assert.instance(e, UserError);
       assert.match((e as Error).message, `cannot fetch commit ${'f'.repeat(40)} from origin`);
     }
-  } finally {
-    fx.cleanup();
-  }
-});
+  }));
 
-test('commitFolder commits the rendered folder only, whatever else is modified or staged', async () => {
-  const fx = new GitFixture({ 'policies/a.yaml': 'a\n', 'rendered/old.txt': 'old\n', 'README.md': 'r\n' });
-  try {
+test('commitFolder commits the rendered folder only, whatever else is modified or staged', () =>
+  withGitFixture({ 'policies/a.yaml': 'a\n', 'rendered/old.txt': 'old\n', 'README.md': 'r\n' }, async (fx) => {
     const ws = fx.shallowClone('main');
     writeFiles(ws, { 'README.md': 'edited\n', 'stray.txt': 'new\n', 'rendered/old.txt': null, 'rendered/new/x.txt': 'x\n' });
     git(ws, 'add', 'stray.txt');
@@ -59,14 +75,10 @@ test('commitFolder commits the rendered folder only, whatever else is modified o
     // What was staged or modified outside rendered/ is still there, uncommitted.
     assert.equal(git(ws, 'status', '--porcelain').split('\n').map((l) => l.trim()).sort(), ['A  stray.txt', 'M README.md']);
     assert.not.ok(await folderChanged(g, 'rendered'));
-  } finally {
-    fx.cleanup();
-  }
-});
+  }));
 
-test('a folder name is a literal pathspec: "rendered*" matches no other folder', async () => {
-  const fx = new GitFixture({ 'x/rendered-not/a.txt': 'a\n', 'x/rendered/b.txt': 'b\n' });
-  try {
+test('a folder name is a literal pathspec: "rendered*" matches no other folder', () =>
+  withGitFixture({ 'x/rendered-not/a.txt': 'a\n', 'x/rendered/b.txt': 'b\n' }, async (fx) => {
     const ws = fx.shallowClone('main');
     writeFiles(ws, { 'x/rendered-not/a.txt': 'changed\n' });
     const g = gitAt(path.join(ws, 'x'));
@@ -74,14 +86,10 @@ test('a folder name is a literal pathspec: "rendered*" matches no other folder',
     writeFiles(ws, { 'x/rendered/b.txt': 'changed\n' });
     const sha = await commitFolder(g, 'rendered', 'render', GITHUB_ACTIONS_AUTHOR);
     assert.equal(git(ws, 'diff-tree', '--no-commit-id', '--name-only', '-r', sha).split('\n'), ['x/rendered/b.txt']);
-  } finally {
-    fx.cleanup();
-  }
-});
+  }));
 
-test('pushHead says "rejected" when the branch moved, and never forces', async () => {
-  const fx = new GitFixture({ 'policies/a.yaml': 'a\n' });
-  try {
+test('pushHead says "rejected" when the branch moved, and never forces', () =>
+  withGitFixture({ 'policies/a.yaml': 'a\n' }, async (fx) => {
     const ws = fx.shallowClone('main');
     const theirs = fx.commit('main', { 'README.md': 'theirs\n' }, 'concurrent');
     writeFiles(ws, { 'rendered/all.txt': 'x\n' });
@@ -89,14 +97,10 @@ test('pushHead says "rejected" when the branch moved, and never forces', async (
     await commitFolder(g, 'rendered', 'render', GITHUB_ACTIONS_AUTHOR);
     assert.is(await pushHead(g, 'main'), 'rejected');
     assert.is(fx.sha('main'), theirs);
-  } finally {
-    fx.cleanup();
-  }
-});
+  }));
 
-test('a push refused for another reason (hook) is a UserError with git\'s words, not a retry', async () => {
-  const fx = new GitFixture({ 'policies/a.yaml': 'a\n' });
-  try {
+test('a push refused for another reason (hook) is a UserError with git\'s words, not a retry', () =>
+  withGitFixture({ 'policies/a.yaml': 'a\n' }, async (fx) => {
     const hook = path.join(fx.origin, 'hooks', 'pre-receive');
     writeFileSync(hook, '#!/bin/sh\necho "GH006: Protected branch update failed for refs/heads/main." >&2\nexit 1\n', { mode: 0o755 });
     const ws = fx.shallowClone('main');
@@ -111,27 +115,13 @@ test('a push refused for another reason (hook) is a UserError with git\'s words,
       assert.match((e as Error).message, 'git push to origin main failed');
       assert.match((e as Error).message, 'GH006: Protected branch update failed');
     }
-  } finally {
-    fx.cleanup();
-  }
-});
+  }));
 
-test('publishRendered commits once, then finds nothing to commit', async () => {
-  const fx = new GitFixture({ 'policies/a.yaml': 'a\n' });
-  try {
+test('publishRendered commits once, then finds nothing to commit', () =>
+  withGitFixture({ 'policies/a.yaml': 'a\n' }, async (fx) => {
     const source = fx.sha('main');
-    const ws = fx.shallowClone('main');
-    fakeRender(ws);
-    const options = {
-      git: gitAt(ws),
-      branch: 'main',
-      dir: 'rendered',
-      author: GITHUB_ACTIONS_AUTHOR,
-      message: 'chore: render',
-      sourceSha: source,
-      rerender: async () => fakeRender(ws),
-      retryBaseMs: 1,
-    };
+    const ws = renderedClone(fx);
+    const options = publishOptions(ws, source);
     const first = await publishRendered(options);
     assert.equal([first.committed, first.pushes, first.sourceSha], [true, 1, source]);
     assert.is(fx.sha('main'), first.commitSha);
@@ -140,28 +130,17 @@ test('publishRendered commits once, then finds nothing to commit', async () => {
     const second = await publishRendered(options);
     assert.equal([second.committed, second.pushes], [false, 0]);
     assert.is(fx.sha('main'), first.commitSha);
-  } finally {
-    fx.cleanup();
-  }
-});
+  }));
 
-test('publishRendered: the branch moved (policies changed) -> renders again on the new tip, pushes on top, no force', async () => {
-  const fx = new GitFixture({ 'policies/a.yaml': 'a\n' });
-  try {
+test('publishRendered: the branch moved (policies changed) -> renders again on the new tip, pushes on top, no force', () =>
+  withGitFixture({ 'policies/a.yaml': 'a\n' }, async (fx) => {
     const source = fx.sha('main');
-    const ws = fx.shallowClone('main');
-    fakeRender(ws);
+    const ws = renderedClone(fx);
     const theirs = fx.commit('main', { 'policies/b.yaml': 'b\n' }, 'add b');
     const logs: string[] = [];
     const waits: number[] = [];
     const result = await publishRendered({
-      git: gitAt(ws),
-      branch: 'main',
-      dir: 'rendered',
-      author: GITHUB_ACTIONS_AUTHOR,
-      message: 'chore: render',
-      sourceSha: source,
-      rerender: async () => fakeRender(ws),
+      ...publishOptions(ws, source),
       retryBaseMs: 7,
       sleep: async (ms) => void waits.push(ms),
       log: (m) => logs.push(m),
@@ -173,39 +152,20 @@ test('publishRendered: the branch moved (policies changed) -> renders again on t
     assert.is(git(fx.origin, 'show', 'main:rendered/all.txt'), 'a.yaml: A\nb.yaml: B');
     assert.equal(fx.filesOf('main'), ['rendered/all.txt']);
     assert.is(git(fx.origin, 'log', '-1', '--format=%(trailers:key=Source-Commit,valueonly)', 'main'), theirs);
-  } finally {
-    fx.cleanup();
-  }
-});
+  }));
 
-test('publishRendered: the new tip already holds the same rendering -> no commit', async () => {
-  const fx = new GitFixture({ 'policies/a.yaml': 'a\n' });
-  try {
-    const ws = fx.shallowClone('main');
-    fakeRender(ws);
+test('publishRendered: the new tip already holds the same rendering -> no commit', () =>
+  withGitFixture({ 'policies/a.yaml': 'a\n' }, async (fx) => {
+    const ws = renderedClone(fx);
     fx.commit('main', { 'rendered/all.txt': 'a.yaml: A\n' }, 'rendered by someone else');
-    const result = await publishRendered({
-      git: gitAt(ws),
-      branch: 'main',
-      dir: 'rendered',
-      author: GITHUB_ACTIONS_AUTHOR,
-      message: 'chore: render',
-      sourceSha: fx.sha('main~1'),
-      rerender: async () => fakeRender(ws),
-      retryBaseMs: 1,
-    });
+    const result = await publishRendered(publishOptions(ws, fx.sha('main~1')));
     assert.equal([result.committed, result.pushes], [false, 1]);
     assert.equal(fx.log('main'), ['rendered by someone else', 'initial']);
-  } finally {
-    fx.cleanup();
-  }
-});
+  }));
 
-test('publishRendered gives up after 5 retries with waits 1, 2, 4, 8, 16 units', async () => {
-  const fx = new GitFixture({ 'policies/a.yaml': 'a\n' });
-  try {
-    const ws = fx.shallowClone('main');
-    fakeRender(ws);
+test('publishRendered gives up after 5 retries with waits 1, 2, 4, 8, 16 units', () =>
+  withGitFixture({ 'policies/a.yaml': 'a\n' }, async (fx) => {
+    const ws = renderedClone(fx);
     const waits: number[] = [];
     let n = 0;
     // Every render is overtaken by another push before it can be pushed.
@@ -213,17 +173,11 @@ test('publishRendered gives up after 5 retries with waits 1, 2, 4, 8, 16 units',
     overtake();
     try {
       await publishRendered({
-        git: gitAt(ws),
-        branch: 'main',
-        dir: 'rendered',
-        author: GITHUB_ACTIONS_AUTHOR,
-        message: 'chore: render',
-        sourceSha: fx.sha('main~1'),
+        ...publishOptions(ws, fx.sha('main~1')),
         rerender: async () => {
           fakeRender(ws);
           overtake();
         },
-        retryBaseMs: 1,
         sleep: async (ms) => void waits.push(ms),
       });
       assert.unreachable('should have failed');
@@ -233,10 +187,7 @@ test('publishRendered gives up after 5 retries with waits 1, 2, 4, 8, 16 units',
     }
     assert.equal(waits, [1, 2, 4, 8, 16]);
     assert.not.ok(fx.log('main').some((s) => s.includes('[skip ci]')));
-  } finally {
-    fx.cleanup();
-  }
-});
+  }));
 
 test('renderCommitMessage keeps a given [skip ci], adds it otherwise, and ends with the trailer', () => {
   assert.is(renderCommitMessage('[skip ci] render', 'abc'), '[skip ci] render\n\nSource-Commit: abc\n');

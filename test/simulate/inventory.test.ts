@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserError } from '../../src/diagnostics.js';
 import { buildInventory, findPod, podRef } from '../../src/simulate/inventory.js';
-import { formatAddress } from '../../src/simulate/ip.js';
+import { formatAddress } from '../../src/net/ip.js';
 import { workloadTags } from '../../src/snapshot/workload-tags.js';
 import { docs, namespace, pod, policySetFrom } from './support.js';
 

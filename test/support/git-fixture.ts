@@ -1,10 +1,12 @@
 /**
- * Real git repositories for the actions' tests: a bare "origin" in a temporary folder, clones of
- * it made as actions/checkout does (`git clone --depth=1 file://...`), and pushes from elsewhere
- * (a colleague's concurrent push). Commits get fixed dates and identities, so shas repeat.
+ * Real git repositories in temporary folders, for the tests of everything that reads or writes git:
+ * a repository with a work tree (TestRepo: what `diff` reads), or a bare "origin" with clones made as
+ * actions/checkout makes them and pushes from elsewhere (GitFixture: what the actions push to). The
+ * machine's git configuration (hooks, signing, templates, identity) stays out, and commits get fixed
+ * dates and identities, so shas repeat.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -18,24 +20,87 @@ const ENV = {
   GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_TERMINAL_PROMPT: '0',
   LC_ALL: 'C',
 };
 
+/** Runs git in `cwd`; its output, trimmed. */
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
-/** Files to write (content) or delete (null), paths relative to the repository. */
-export type FileChanges = Readonly<Record<string, string | null>>;
+/** Files to write (content), symbolic links to make (`{ link: target }`) or paths to delete (null), relative to the repository. */
+export type FileChanges = Readonly<Record<string, string | { readonly link: string } | null>>;
 
 export function writeFiles(dir: string, files: FileChanges): void {
   for (const [rel, content] of Object.entries(files)) {
     const abs = path.join(dir, rel);
-    if (content === null) rmSync(abs, { force: true, recursive: true });
-    else {
-      mkdirSync(path.dirname(abs), { recursive: true });
-      writeFileSync(abs, content);
+    if (content === null) {
+      rmSync(abs, { force: true, recursive: true });
+      continue;
     }
+    mkdirSync(path.dirname(abs), { recursive: true });
+    if (typeof content === 'string') writeFileSync(abs, content);
+    else symlinkSync(content.link, abs);
+  }
+}
+
+/** Every file under `dir` (relative to `root`, in name order) with its content, as changes to commit. */
+export function filesUnder(root: string, dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(root, rel)).sort()) {
+      const child = `${rel}/${name}`;
+      if (statSync(path.join(root, child)).isDirectory()) walk(child);
+      else files[child] = readFileSync(path.join(root, child), 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Writes `files` in the work tree at `dir`, stages everything and commits (nothing to commit too); returns the sha. */
+function commitAll(dir: string, files: FileChanges, message: string): string {
+  writeFiles(dir, files);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '--allow-empty', '-m', message);
+  return git(dir, 'rev-parse', 'HEAD');
+}
+
+/** A depth-1 clone of `url` into `dir`, as actions/checkout makes it (one branch, no tags). */
+function shallowCloneInto(url: string, dir: string, branch?: string): void {
+  git(path.dirname(dir), 'clone', '-q', '--depth=1', '--no-tags', ...(branch !== undefined ? ['--branch', branch] : []), url, dir);
+}
+
+/** A new repository with a work tree, its branch `main`, in a temporary folder. */
+export function createRepo(): TestRepo {
+  const root = mkdtempSync(path.join(tmpdir(), 'cg-repo-'));
+  git(root, 'init', '-q', '-b', 'main');
+  return new TestRepo(root);
+}
+
+/** The repository with a work tree at `root`. */
+export class TestRepo {
+  constructor(readonly root: string) {}
+
+  write(files: FileChanges): void {
+    writeFiles(this.root, files);
+  }
+
+  /** Writes, stages everything and commits; returns the commit sha. */
+  commit(message: string, files: FileChanges = {}): string {
+    return commitAll(this.root, files, message);
+  }
+
+  /** A depth-1 clone of this repository's branch, in a new temporary folder (its `origin` is this one). */
+  shallowClone(): TestRepo {
+    const root = mkdtempSync(path.join(tmpdir(), 'cg-shallow-'));
+    shallowCloneInto(`file://${this.root}`, root);
+    return new TestRepo(root);
+  }
+
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
   }
 }
 
@@ -53,9 +118,7 @@ export class GitFixture {
     git(this.root, 'init', '-q', '--bare', '-b', 'main', this.origin);
     git(this.root, 'clone', '-q', this.originUrl, this.dev);
     git(this.dev, 'checkout', '-q', '-B', 'main');
-    writeFiles(this.dev, initial);
-    git(this.dev, 'add', '-A');
-    git(this.dev, 'commit', '-q', '-m', 'initial');
+    commitAll(this.dev, initial, 'initial');
     git(this.dev, 'push', '-q', 'origin', 'main');
   }
 
@@ -68,18 +131,16 @@ export class GitFixture {
     git(this.dev, 'fetch', '-q', 'origin');
     const exists = git(this.dev, 'ls-remote', '--heads', 'origin', branch) !== '';
     git(this.dev, 'checkout', '-q', '-B', branch, exists ? `origin/${branch}` : `origin/${from}`);
-    writeFiles(this.dev, files);
-    git(this.dev, 'add', '-A');
-    git(this.dev, 'commit', '-q', '--allow-empty', '-m', message);
+    const sha = commitAll(this.dev, files, message);
     git(this.dev, 'push', '-q', 'origin', `${branch}:${branch}`);
-    return git(this.dev, 'rev-parse', 'HEAD');
+    return sha;
   }
 
   /** A depth-1 clone of `branch`, as actions/checkout leaves the workspace. */
   shallowClone(branch: string, name = 'workspace'): string {
     const dir = path.join(this.root, name);
     rmSync(dir, { recursive: true, force: true });
-    git(this.root, 'clone', '-q', '--depth=1', '--no-tags', '--branch', branch, this.originUrl, dir);
+    shallowCloneInto(this.originUrl, dir, branch);
     return dir;
   }
 
@@ -98,7 +159,25 @@ export class GitFixture {
     return git(this.origin, 'diff-tree', '--no-commit-id', '--name-only', '-r', commit).split('\n').filter(Boolean);
   }
 
-  cleanup(): void {
+  remove(): void {
     rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Runs `body` on a new repository and removes it afterwards, whatever happens. */
+export async function withRepo(body: (repo: TestRepo) => Promise<void>): Promise<void> {
+  await removedAfter(createRepo(), body);
+}
+
+/** Runs `body` on a new fixture and removes it afterwards, whatever happens. */
+export async function withGitFixture(initial: FileChanges, body: (fx: GitFixture) => Promise<void>): Promise<void> {
+  await removedAfter(new GitFixture(initial), body);
+}
+
+async function removedAfter<T extends { remove(): void }>(made: T, body: (made: T) => Promise<void>): Promise<void> {
+  try {
+    await body(made);
+  } finally {
+    made.remove();
   }
 }

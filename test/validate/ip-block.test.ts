@@ -33,6 +33,14 @@ test('an invalid CIDR (cidr or except) is reported, its excepts are not compared
   ]);
 });
 
+test('IPv4-mapped IPv6 CIDRs are compared as IPv4, as Go compares them', () => {
+  assert.equal(check(block('        cidr: 10.0.0.0/8\n        except: ["::ffff:10.1.0.0/112", "::ffff:11.0.0.0/112"]\n'), [ipBlock]), [
+    `${FILE}:12:18: warning: spec.ingress[0].from[0].ipBlock.except[0]: non-standard CIDR value "::ffff:10.1.0.0/112" will be considered invalid in a future Kubernetes release: use "::ffff:a01:0/112"`,
+    `${FILE}:12:41: error: spec.ingress[0].from[0].ipBlock.except[1]: must be a strict subset of 10.0.0.0/8`,
+    `${FILE}:12:41: warning: spec.ingress[0].from[0].ipBlock.except[1]: non-standard CIDR value "::ffff:11.0.0.0/112" will be considered invalid in a future Kubernetes release: use "::ffff:b00:0/112"`,
+  ]);
+});
+
 test('cidr is required', () => {
   assert.equal(check(block('        except: [10.1.0.0/16]\n'), [ipBlock]), [`${FILE}:11:9: error: spec.ingress[0].from[0].ipBlock.cidr: cidr is required`]);
 });

@@ -8,19 +8,13 @@
  * has a parent that a hole touches and cannot be merged with anything. That decomposition is unique,
  * and no list of prefixes covering the same addresses is shorter.
  */
-import { type Cidr, familyBits, formatCidr, parseCidr } from '../../simulate/ip.js';
+import { type Cidr, cidrContains, familyBits, formatCidr, parseCidr } from '../../net/ip.js';
+
 
 export type { Cidr };
 
 /** How much of a set of addresses (the pods' addresses) an address set covers. */
 export type Coverage = 'all' | 'none' | 'partial';
-
-/** `outer` contains every address of `inner`. */
-export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-  if (outer.family !== inner.family || outer.len > inner.len) return false;
-  const shift = BigInt(familyBits(outer.family) - outer.len);
-  return outer.network >> shift === inner.network >> shift;
-}
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return cidrContains(a, b) || cidrContains(b, a);

@@ -7,7 +7,7 @@
 import { cmp, UserError } from '../../diagnostics.js';
 import type { ContainerPort, LabelSelector, PolicySet, Workload, WorkloadKind } from '../../model/policy.js';
 import { NAMESPACE_NAME_LABEL } from '../../simulate/inventory.js';
-import { parseAddress, parseCidr } from '../../simulate/ip.js';
+import { parseAddress, parseCidr } from '../../net/ip.js';
 import { tagText, workloadTagMap } from '../../snapshot/workload-tags.js';
 import { type Cidr, hostCidr } from './prefixes.js';
 import { namespaceOf, Term } from './terms.js';
