@@ -13,7 +13,7 @@ import { docs, namespace, pod } from './support.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'simulate-cli-'));
 mkdirSync(path.join(root, 'policies'));
-writeFileSync(path.join(root, 'policies', 'np.yaml'), readFileSync(new URL('../../../shared/reference/km-inputs/test-network-policy.yaml', import.meta.url)));
+writeFileSync(path.join(root, 'policies', 'np.yaml'), readFileSync(new URL('../compile/cn2/reference/km-inputs/test-network-policy.yaml', import.meta.url)));
 writeFileSync(
   path.join(root, 'policies', 'workloads.yaml'),
   docs(
