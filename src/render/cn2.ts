@@ -18,7 +18,6 @@
  * of a port range (`startPort`, `endPort`). The spec has no `parent` field in those types; the
  * parent is the first element of fqName. Global objects are written without a namespace.
  */
-import { dump } from 'js-yaml';
 import { cmp } from '../diagnostics.js';
 import {
   type AddressGroup,
@@ -33,6 +32,7 @@ import {
 } from '../snapshot/model.js';
 import { generatedHeader } from './header.js';
 import { kubernetesNames } from './k8s-name.js';
+import { createYamlDumper } from './yaml-block.js';
 
 export const GLOBAL_FILE = '_global';
 
@@ -90,11 +90,14 @@ export function renderCn2Resources(s: Snapshot, apiVersion: string): Map<string,
   // Kubernetes names are unique per kind and namespace.
   const k8sNames = new Map<string, Map<string, string>>();
   const scope = (kind: Kind, namespace: string | undefined) => `${kind}/${namespace ?? ''}`;
-  for (const kind of KIND_ORDER) {
-    const byNamespace = new Map<string | undefined, string[]>();
-    for (const o of objects.filter((x) => x.kind === kind)) byNamespace.set(o.namespace, [...(byNamespace.get(o.namespace) ?? []), o.contrailName]);
-    for (const [ns, names] of byNamespace) k8sNames.set(scope(kind, ns), kubernetesNames(names));
+  const namesInScope = new Map<string, string[]>();
+  for (const o of objects) {
+    const key = scope(o.kind, o.namespace);
+    const names = namesInScope.get(key);
+    if (names) names.push(o.contrailName);
+    else namesInScope.set(key, [o.contrailName]);
   }
+  for (const [key, names] of namesInScope) k8sNames.set(key, kubernetesNames(names));
   const where = new Map(objects.map((o) => [`${o.kind}/${o.contrailName}`, o.namespace]));
   const nameOf = (kind: Kind, contrailName: string): string => {
     const ns = where.get(`${kind}/${contrailName}`);
@@ -113,7 +116,8 @@ export function renderCn2Resources(s: Snapshot, apiVersion: string): Map<string,
     };
   };
 
-  const docsByFile = new Map<string, Record<string, unknown>[]>();
+  const yaml = createYamlDumper();
+  const docsByFile = new Map<string, string[]>();
   for (const o of objects) {
     const file = `cn2/${o.namespace ?? GLOBAL_FILE}.yaml`;
     const doc = {
@@ -122,14 +126,13 @@ export function renderCn2Resources(s: Snapshot, apiVersion: string): Map<string,
       metadata: { name: nameOf(o.kind, o.contrailName), ...(o.namespace !== undefined ? { namespace: o.namespace } : {}) },
       spec: o.spec(ref),
     };
-    docsByFile.set(file, [...(docsByFile.get(file) ?? []), doc]);
+    const docs = docsByFile.get(file);
+    if (docs) docs.push(yaml.dump(doc));
+    else docsByFile.set(file, [yaml.dump(doc)]);
   }
   const header = generatedHeader(s, '#');
   const out = new Map<string, string>();
-  for (const file of [...docsByFile.keys()].sort(cmp)) {
-    const docs = docsByFile.get(file)!.map((d) => dump(d, { noRefs: true, lineWidth: -1, sortKeys: false }));
-    out.set(file, `${header}---\n${docs.join('---\n')}`);
-  }
+  for (const file of [...docsByFile.keys()].sort(cmp)) out.set(file, `${header}---\n${docsByFile.get(file)!.join('---\n')}`);
   return out;
 }
 

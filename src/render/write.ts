@@ -67,11 +67,15 @@ async function isRegularFile(abs: string): Promise<boolean> {
   }
 }
 
-export async function atomicWrite(abs: string, data: Buffer): Promise<void> {
+/** How many files are written at once: each write waits on its fsync, so a few in flight keep the disk busy. */
+const PARALLEL_WRITES = 8;
+
+/** Temporary file in the same folder, fsync, rename: readers see the old bytes or the new, never a part. */
+async function writeAndRename(abs: string, data: Buffer): Promise<void> {
   const dir = path.dirname(abs);
-  await mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(abs)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
+    await mkdir(dir, { recursive: true });
     const handle = await open(tmp, 'wx', 0o644);
     try {
       await handle.writeFile(data);
@@ -84,10 +88,35 @@ export async function atomicWrite(abs: string, data: Buffer): Promise<void> {
     await unlink(tmp).catch(() => undefined);
     throw new UserError(`${abs}: cannot write: ${(e as Error).message}`);
   }
-  // The rename is durable once the folder's entry is on disk; not every platform lets a folder be synced.
+}
+
+/** A rename is durable once the folder's entry is on disk; not every platform lets a folder be synced. */
+async function syncFolder(dir: string): Promise<void> {
   const dirHandle = await open(dir, 'r').catch(() => undefined);
   await dirHandle?.sync().catch(() => undefined);
   await dirHandle?.close();
+}
+
+export async function atomicWrite(abs: string, data: Buffer): Promise<void> {
+  await writeAndRename(abs, data);
+  await syncFolder(path.dirname(abs));
+}
+
+/**
+ * Runs `job` on every item, at most `limit` at a time. Every job runs to its end even when one
+ * fails; then the failure of the earliest item is thrown, so the message does not depend on timing.
+ */
+async function eachLimited<T>(items: readonly T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
+  const failures: { index: number; error: unknown }[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      await job(items[index]!).catch((error: unknown) => void failures.push({ index, error }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length) throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;
 }
 
 /** Removes `abs`'s parent folders, up to (not including) `root`, while they are empty. */
@@ -113,9 +142,13 @@ export async function writeRendered(outDir: string, files: Map<string, string>, 
   const wanted = new Map<string, Buffer>([...files].map(([p, text]) => [p, Buffer.from(text, 'utf8')]));
   const changed: string[] = [];
   let unchanged = 0;
-  for (const [p, data] of wanted) {
-    const current = await readIfFile(path.join(root, p));
-    if (current?.equals(data)) unchanged++;
+  const paths = [...wanted.keys()];
+  const same = new Set<string>();
+  await eachLimited(paths, PARALLEL_WRITES, async (p) => {
+    if ((await readIfFile(path.join(root, p)))?.equals(wanted.get(p)!)) same.add(p);
+  });
+  for (const p of paths) {
+    if (same.has(p)) unchanged++;
     else changed.push(p);
   }
   const removed: string[] = [];
@@ -130,7 +163,8 @@ export async function writeRendered(outDir: string, files: Map<string, string>, 
   const finalManifest = Buffer.from(manifestText(files.keys()), 'utf8');
   const interim = Buffer.from(manifestText([...previous, ...files.keys()]), 'utf8');
   if (changed.length && !previousManifest?.equals(interim)) await atomicWrite(manifestPath, interim);
-  for (const p of changed) await atomicWrite(path.join(root, p), wanted.get(p)!);
+  await eachLimited(changed, PARALLEL_WRITES, (p) => writeAndRename(path.join(root, p), wanted.get(p)!));
+  for (const dir of [...new Set(changed.map((p) => path.dirname(path.join(root, p))))].sort(cmp)) await syncFolder(dir);
   for (const p of removed) {
     const abs = path.join(root, p);
     await unlink(abs).catch((e: Error) => {

@@ -84,4 +84,31 @@ test('no temporary files are left behind', async ({ out }) => {
   assert.equal(tree(out), [MANIFEST, 'x/y.md']);
 });
 
+test('many files in several folders: all written (several at a time), listed sorted, an unchanged one kept', async ({ out }) => {
+  const entries: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) entries[`${['cn2', 'contrail', 'deep/er'][i % 3]}/f${String(39 - i).padStart(2, '0')}.yaml`] = `n: ${i}\n`;
+  await writeRendered(out, files({ 'cn2/f00.yaml': 'stale\n', 'cn2/f03.yaml': entries['cn2/f03.yaml']! }), { check: false });
+  const r = await writeRendered(out, files(entries), { check: false });
+  const expected = Object.keys(entries).filter((p) => p !== 'cn2/f03.yaml').sort();
+  assert.equal(r, { changed: expected, removed: [], unchanged: 1 });
+  assert.equal(tree(out), [MANIFEST, ...Object.keys(entries)].sort());
+  for (const [p, text] of Object.entries(entries)) assert.is(readFileSync(path.join(out, p), 'utf8'), text, p);
+});
+
+test('files that cannot be written: the message names the first such path, whatever finishes first', async ({ out }) => {
+  mkdirSync(out, { recursive: true });
+  // A plain file where a folder must go: every file under it fails.
+  writeFileSync(path.join(out, 'b'), 'in the way\n');
+  writeFileSync(path.join(out, 'd'), 'in the way\n');
+  const entries: Record<string, string> = { 'a.md': 'a\n', 'z.md': 'z\n' };
+  for (let i = 0; i < 10; i++) entries[`${i % 2 ? 'd' : 'b'}/f${i}.md`] = `${i}\n`;
+  try {
+    await writeRendered(out, files(entries), { check: false });
+    assert.unreachable('writeRendered should fail');
+  } catch (e) {
+    assert.match((e as Error).message, new RegExp(`^${path.join(out, 'b/f0.md').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot write: `));
+  }
+  assert.equal(readFileSync(path.join(out, 'b'), 'utf8'), 'in the way\n');
+});
+
 test.run();
