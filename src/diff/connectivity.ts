@@ -8,6 +8,10 @@
  *
  * Like `verify`, it never walks probes one by one: ends that every evaluator treats alike share a
  * class, and a class pair is answered on all points by bit masks; only changed pairs are expanded.
+ * And it evaluates only what a change can reach: a class pair is evaluated when the sender's side
+ * of it (the Contrail entries and Kubernetes egress policies that can decide at the sender) or the
+ * receiver's side changed (ContrailEvaluator.changedEnds, KubernetesEvaluator.endSignature); a
+ * changed sender's pairs row by row, as `verify` does.
  */
 import { cmp } from '../diagnostics.js';
 import type { PolicySet } from '../model/policy.js';
@@ -27,6 +31,17 @@ export interface ConnectivityInput {
   readonly headPolicySet: PolicySet;
   /** The head's workloads (buildInventory of the head policy set). */
   readonly inventory: Inventory;
+  /**
+   * Evaluate every class pair, pair by pair, as the simulator answers one flow: the reference the
+   * tests hold the usual evaluation to (only the ends whose rules changed, row by row).
+   */
+  readonly exhaustive?: boolean;
+}
+
+/** What visitPairs needs of an evaluator (Contrail and Kubernetes both answer it). */
+interface PairEvaluator {
+  allowedMask(src: number, dst: number): PointMask;
+  allowedRow(src: number): Uint32Array;
 }
 
 /** Addresses tried for "anywhere else" (documentation ranges first): the first outside every named range is used. */
@@ -87,46 +102,55 @@ export class ConnectivityComparer implements FlowComparer {
     const classes = this.classesOf(evaluators);
 
     const edges = new Map<string, EdgeDraft>();
-    for (const src of classes) {
-      for (const dst of classes) {
-        if (!src.hasPod && !dst.hasPod) continue;
-        const [cb, ch, kb, kh] = evaluators.map((e, i) => e.allowedMask(src.ids[i], dst.ids[i]));
-        if (sameMask(cb, ch) && sameMask(kb, kh)) continue;
-        const pairs = nodePairs(src, dst);
-        if (!pairs.length) continue;
-        // Ends of one class get one answer: the decisions are taken on one representative pair.
-        const from = pairs[0].fromEnd;
-        const to = pairs[0].toEnd;
-        const signatures = new Map<string, Omit<EdgeDraft, 'from' | 'to' | 'points'> & { points: number[] }>();
-        for (let p = 0; p < this.space.points.length; p++) {
-          const was = hasPoint(cb, p);
-          const now = hasPoint(ch, p);
-          const k = { base: hasPoint(kb, p), head: hasPoint(kh, p) };
-          if (was === now && k.base === k.head) continue;
-          const change = was === now ? 'not-enforced' : now ? 'opened' : 'closed';
-          const decidedHead = cHead.decisions(from, to, p);
-          const decidedBase = cBase.decisions(from, to, p);
-          const at = decidingEnd(change, decidedBase, decidedHead);
-          const head = decision(decidedHead, at);
-          const base = decision(decidedBase, at);
-          const sig = [change, JSON.stringify(head), JSON.stringify(base), k.base, k.head].join('\u0000');
-          const entry = signatures.get(sig);
-          if (entry) entry.points.push(p);
-          else signatures.set(sig, { change, head, base, kubernetes: k, points: [p] });
-        }
-        for (const [sig, s] of signatures) {
-          for (const pair of pairs) {
-            const edgeKey = `${sig}\u0000${pair.from.nodeKey}\u0000${pair.to.nodeKey}`;
-            let edge = edges.get(edgeKey);
-            if (!edge) {
-              edge = { change: s.change, from: pair.from.node, to: pair.to.node, head: s.head, base: s.base, kubernetes: s.kubernetes, points: new Set() };
-              edges.set(edgeKey, edge);
-            }
-            for (const p of s.points) edge.points.add(p);
+    const record = (src: EndClass, dst: EndClass, [cb, ch, kb, kh]: readonly PointMask[]) => {
+      if (sameMask(cb!, ch!) && sameMask(kb!, kh!)) return;
+      const pairs = nodePairs(src, dst);
+      if (!pairs.length) return;
+      // Ends of one class get one answer: the decisions are taken on one representative pair.
+      const from = pairs[0]!.fromEnd;
+      const to = pairs[0]!.toEnd;
+      const signatures = new Map<string, Omit<EdgeDraft, 'from' | 'to' | 'points'> & { points: number[] }>();
+      for (let p = 0; p < this.space.points.length; p++) {
+        const was = hasPoint(cb!, p);
+        const now = hasPoint(ch!, p);
+        const k = { base: hasPoint(kb!, p), head: hasPoint(kh!, p) };
+        if (was === now && k.base === k.head) continue;
+        const change = was === now ? 'not-enforced' : now ? 'opened' : 'closed';
+        const decidedHead = cHead.decisions(from, to, p);
+        const decidedBase = cBase.decisions(from, to, p);
+        const at = decidingEnd(change, decidedBase, decidedHead);
+        const head = decision(decidedHead, at);
+        const base = decision(decidedBase, at);
+        const sig = [change, JSON.stringify(head), JSON.stringify(base), k.base, k.head].join('\u0000');
+        const entry = signatures.get(sig);
+        if (entry) entry.points.push(p);
+        else signatures.set(sig, { change, head, base, kubernetes: k, points: [p] });
+      }
+      for (const [sig, s] of signatures) {
+        for (const pair of pairs) {
+          const edgeKey = `${sig}\u0000${pair.from.nodeKey}\u0000${pair.to.nodeKey}`;
+          let edge = edges.get(edgeKey);
+          if (!edge) {
+            edge = { change: s.change, from: pair.from.node, to: pair.to.node, head: s.head, base: s.base, kubernetes: s.kubernetes, points: new Set() };
+            edges.set(edgeKey, edge);
           }
+          for (const p of s.points) edge.points.add(p);
         }
       }
-    }
+    };
+    const contrail = cBase.changedEnds(cHead, classes.map((c) => [c.ids[0]!, c.ids[1]!] as const));
+    const kChanged = (c: EndClass, direction: 'ingress' | 'egress') =>
+      this.kBase.endSignature(c.ids[2]!, direction) !== this.kHead.endSignature(c.ids[3]!, direction);
+    const sends = classes.map((c, i) => contrail.senders[i]! || kChanged(c, 'egress'));
+    const receives = classes.map((c, i) => contrail.receivers[i]! || kChanged(c, 'ingress'));
+    this.visitPairs(evaluators, classes, {
+      sends,
+      receives,
+      visit: (src, dst, masks) => {
+        record(src, dst, masks);
+        return true;
+      },
+    });
 
     const byChange = (c: EdgeDraft['change']) =>
       [...edges.values()]
@@ -147,10 +171,36 @@ export class ConnectivityComparer implements FlowComparer {
     const ea = new ContrailEvaluator(a, this.input.inventory, this.space);
     const eb = new ContrailEvaluator(b, this.input.inventory, this.space);
     const classes = this.classesOf([ea, eb]);
-    for (const src of classes) {
-      for (const dst of classes) {
+    const changed = ea.changedEnds(eb, classes.map((c) => [c.ids[0]!, c.ids[1]!] as const));
+    return this.visitPairs([ea, eb], classes, { sends: changed.senders, receives: changed.receivers, visit: (_s, _d, [ma, mb]) => sameMask(ma!, mb!) });
+  }
+
+  /**
+   * Calls `visit` with every evaluator's mask (copies) for each class pair with a pod at one end,
+   * sender by sender in class order, until it returns false; returns false then. A pair whose
+   * sender does not `send` differently and whose receiver does not `receive` differently has the
+   * same masks on every side (the callers tell which ends changed) and is skipped, unless the input is
+   * `exhaustive`. A changed sender's pairs come from one row per evaluator; the few changed
+   * receivers of an unchanged sender, pair by pair.
+   */
+  private visitPairs(
+    evaluators: readonly PairEvaluator[],
+    classes: readonly EndClass[],
+    only: { sends: readonly boolean[]; receives: readonly boolean[]; visit: (src: EndClass, dst: EndClass, masks: readonly PointMask[]) => boolean },
+  ): boolean {
+    const W = this.space.words;
+    const exhaustive = this.input.exhaustive === true;
+    const receivers = classes.flatMap((c, i) => (exhaustive || only.receives[i] ? [c] : []));
+    for (let s = 0; s < classes.length; s++) {
+      const src = classes[s]!;
+      const rowWise = !exhaustive && only.sends[s]!;
+      const rows = rowWise ? evaluators.map((e, i) => e.allowedRow(src.ids[i]!)) : undefined;
+      for (const dst of rowWise ? classes : receivers) {
         if (!src.hasPod && !dst.hasPod) continue;
-        if (!sameMask(ea.allowedMask(src.ids[0], dst.ids[0]), eb.allowedMask(src.ids[1], dst.ids[1]))) return false;
+        const masks = rows
+          ? rows.map((row, i) => row.slice(dst.ids[i]! * W, dst.ids[i]! * W + W))
+          : evaluators.map((e, i) => e.allowedMask(src.ids[i]!, dst.ids[i]!).slice());
+        if (!only.visit(src, dst, masks)) return false;
       }
     }
     return true;

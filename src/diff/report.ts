@@ -33,7 +33,11 @@ export interface CompiledSide {
   readonly snapshot?: Snapshot;
   /** Front end and compiler diagnostics. */
   readonly diagnostics: readonly Diagnostic[];
-  /** A fresh render of the snapshot: path relative to the output folder -> content. */
+  /**
+   * A fresh render of the snapshot, path relative to the output folder -> content: at least
+   * RULES_TABLE and VNC_SNAPSHOT (what the report reads of a side); every file a render writes
+   * where the staleness of the output folder is checked (the base, when it has that folder).
+   */
   readonly rendered?: ReadonlyMap<string, string>;
 }
 

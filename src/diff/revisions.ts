@@ -14,10 +14,12 @@ import { gitTreeSource, type GitTreeSource } from '../load/git-source.js';
 import type { PolicySet } from '../model/policy.js';
 import { loweringOptions } from '../pipeline.js';
 import { renderSnapshot } from '../render/index.js';
+import { renderFirewallRulesMarkdown } from '../render/markdown.js';
+import { renderVncJson } from '../render/vnc.js';
 import { MANIFEST, manifestText } from '../render/write.js';
 import { buildInventory } from '../simulate/inventory.js';
 import { ConnectivityComparer } from './connectivity.js';
-import { buildDiffReport, type CompiledSide, type FlowComparer } from './report.js';
+import { buildDiffReport, type CompiledSide, type FlowComparer, RULES_TABLE, VNC_SNAPSHOT } from './report.js';
 import { countsOf, type DiffResult } from '../report/index.js';
 
 export interface DiffRevisionsOptions {
@@ -38,10 +40,12 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Diff
   const headTree = options.head !== undefined ? await gitTreeSource(root, options.head) : undefined;
   // A revision without the policies folder is the empty repository (the pull request that adds
   // it); a working tree without it is a mistake, which the front end reports.
-  const base = await compileSide(baseSource, config, await baseSource.hasFolder(config.policies));
+  // The base is rendered in full only when it has an output folder, to tell what is stale there.
+  const baseRender = (await baseSource.hasFolder(config.output)) ? 'all' : 'report';
+  const base = await compileSide(baseSource, config, await baseSource.hasFolder(config.policies), baseRender);
   const head = headTree
-    ? await compileSide(headTree, config, await headTree.hasFolder(config.policies))
-    : await compileSide(fsSource(root), config, true);
+    ? await compileSide(headTree, config, await headTree.hasFolder(config.policies), 'report')
+    : await compileSide(fsSource(root), config, true, 'report');
 
   let flows: FlowComparer | undefined;
   let noFlowsReason: string | undefined;
@@ -73,8 +77,10 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Diff
 /**
  * Front end, compiler and renderer over one side. A side whose policies have errors is compiled
  * from its valid objects (the errors are in the report); `readPolicies` false: no policies at all.
+ * `render`: `all`, every file a render writes; `report`, only the files the report reads (the
+ * rule table and the VNC snapshot: the CN2 resources are most of a render's time).
  */
-async function compileSide(source: FileSource, config: Config, readPolicies: boolean): Promise<CompiledSide> {
+async function compileSide(source: FileSource, config: Config, readPolicies: boolean, render: 'all' | 'report'): Promise<CompiledSide> {
   const diagnostics: Diagnostic[] = [];
   let policySet: PolicySet = { policies: [], namespaces: [], workloads: [] };
   if (readPolicies) {
@@ -89,7 +95,18 @@ async function compileSide(source: FileSource, config: Config, readPolicies: boo
     label: source.label,
     policySet,
     diagnostics,
-    ...(snapshot ? { snapshot, rendered: renderSnapshot(snapshot, { cn2ApiVersion: config.cn2ApiVersion }) } : {}),
+    ...(snapshot
+      ? {
+          snapshot,
+          rendered:
+            render === 'all'
+              ? renderSnapshot(snapshot, { cn2ApiVersion: config.cn2ApiVersion })
+              : new Map([
+                  [VNC_SNAPSHOT, renderVncJson(snapshot)],
+                  [RULES_TABLE, renderFirewallRulesMarkdown(snapshot)],
+                ]),
+        }
+      : {}),
   };
 }
 

@@ -11,6 +11,7 @@
  * class the rules it can match are indexed by position, so one end of a class pair is a short
  * merge of a few sorted lists, answered on all probe points at once as a bit mask.
  */
+import { diffArrays } from 'diff';
 import { cmp } from '../diagnostics.js';
 import type { Endpoint, FirewallRule, Service, Snapshot } from '../snapshot/model.js';
 import { POLICY_MANAGEMENT } from '../snapshot/model.js';
@@ -41,6 +42,9 @@ export interface ContrailDecision {
 }
 
 export const IMPLICIT = 'implicit';
+
+/** Beyond this many entries changed between two lists, changedEnds takes every end using them as changed. */
+const MAX_ENTRY_EDITS = 5000;
 
 /** Source ports a probe is taken to come from (Linux's default ephemeral range). */
 const EPHEMERAL = { start: 32768, end: 60999 };
@@ -519,6 +523,93 @@ export class ContrailEvaluator {
       }
     }
     for (const r of touched) buckets[r]!.length = 0;
+  }
+
+  /**
+   * The ends to evaluate again when this evaluator is compared with `other` (over the same
+   * inventory and probe space): `ends[i]` is end i's class here and in `other`; every pair of ends
+   * whose verdict may differ has its sender in `senders` or its receiver in `receivers`.
+   *
+   * Why that holds: at each end, a flow is decided by the first entry of that end's list that
+   * matches both ends. The entries two lists share, in order (their longest common subsequence,
+   * by content: action, service on the probe points, endpoints with address groups by their
+   * prefixes), give both sides the same such sequence, so only a changed entry matching both ends
+   * can change a verdict. Its pairs are covered by its initiators or by its responders, whichever
+   * are fewer (a changed `any -> web` rule marks the few web ends, not every sender).
+   */
+  changedEnds(other: ContrailEvaluator, ends: readonly (readonly [number, number])[]): { senders: boolean[]; receivers: boolean[] } {
+    const senders = ends.map(() => false);
+    const receivers = ends.map(() => false);
+    const byLists = new Map<string, number[]>();
+    ends.forEach(([a, b], i) => {
+      const ca = this.classes[a]!;
+      const cb = other.classes[b]!;
+      if (!ca.tags || !cb.tags) return;
+      const key = `${ca.list}/${cb.list}`;
+      const members = byLists.get(key);
+      if (members) members.push(i);
+      else byLists.set(key, [i]);
+    });
+    const matching = (ev: ContrailEvaluator, side: 0 | 1, ep: MatchEndpoint): number[] =>
+      ends.flatMap(([a, b], i) => (ev.matches(ep, ev.classes[side === 0 ? a : b]!) ? [i] : []));
+    const cover = (rows: readonly number[], columns: readonly number[]) => {
+      if (!rows.length || !columns.length) return;
+      if (rows.length <= columns.length) for (const i of rows) senders[i] = true;
+      else for (const i of columns) receivers[i] = true;
+    };
+    for (const members of byLists.values()) {
+      const la = this.lists[this.classes[ends[members[0]!]![0]]!.list]!;
+      const lb = other.lists[other.classes[ends[members[0]!]![1]]!.list]!;
+      if (!la.hasPolicy && !lb.hasPolicy) continue;
+      const ta = this.entryTexts(this.classes[ends[members[0]!]![0]]!.list);
+      const tb = other.entryTexts(other.classes[ends[members[0]!]![1]]!.list);
+      const changes = la.hasPolicy === lb.hasPolicy ? diffArrays(ta, tb, { maxEditLength: MAX_ENTRY_EDITS }) : undefined;
+      if (!changes) {
+        // The lists have (almost) nothing in common: every end using them, at both roles.
+        for (const i of members) senders[i] = receivers[i] = true;
+        continue;
+      }
+      const inList = new Set(members);
+      let ia = 0;
+      let ib = 0;
+      for (const ch of changes) {
+        const n = ch.count ?? ch.value.length;
+        if (!ch.added && !ch.removed) {
+          ia += n;
+          ib += n;
+          continue;
+        }
+        const [ev, side, list, from] = ch.removed ? ([this, 0, la, ia] as const) : ([other, 1, lb, ib] as const);
+        for (let k = from; k < from + n; k++) {
+          const e = list.entries[k]!;
+          const inits = matching(ev, side, e.init);
+          const resps = matching(ev, side, e.resp);
+          cover(inits.filter((i) => inList.has(i)), resps); // decided at the sender
+          cover(inits, resps.filter((i) => inList.has(i))); // decided at the receiver
+        }
+        if (ch.removed) ia += n;
+        else ib += n;
+      }
+    }
+    return { senders, receivers };
+  }
+
+  private readonly texts: string[][] = [];
+
+  /** Each entry of a list as data, for changedEnds. */
+  private entryTexts(list: number): string[] {
+    let texts = this.texts[list];
+    if (!texts) {
+      const ep = (m: MatchEndpoint): string =>
+        m.kind === 'any'
+          ? '*'
+          : m.kind === 'tags'
+            ? `t:${m.tags.join('\u0002')}`
+            : `g:${m.group < 0 ? '-' : this.groups[m.group]!.prefixes.map((p) => `${p.family}/${p.network}/${p.len}`).join(',')}`;
+      texts = this.lists[list]!.entries.map((e) => `${e.pass ? 'pass' : 'deny'}\u0001${Array.from(e.service).join(',')}\u0001${ep(e.init)}\u0001${ep(e.resp)}`);
+      this.texts[list] = texts;
+    }
+    return texts;
   }
 
   /** Both ends' decisions for a class pair on every point (an end is null when it is not a pod). */

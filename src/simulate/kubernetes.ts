@@ -452,6 +452,33 @@ export class KubernetesEvaluator {
     return row;
   }
 
+  /**
+   * What decides at an end of class `cls` in one direction (`egress`: as the sender; `ingress`: as
+   * the receiver), as data: the policies selecting it in that direction, each by its namespace and
+   * its rules of that direction without source positions. Two evaluators over one inventory and
+   * one probe space that give an end equal signatures give it the same verdict at its end on every
+   * flow with every other end: the diff evaluates only ends whose signature changed.
+   */
+  endSignature(cls: number, direction: PolicyDirection): string {
+    const c = this.classes[cls]!;
+    if (!c.pod) return '@';
+    const policies = direction === 'ingress' ? c.ingressPolicies : c.egressPolicies;
+    return `${policies.length}\u0000${policies.map((pi) => this.policySignature(pi, direction)).join('\u0000')}`;
+  }
+
+  private readonly policySignatures = new Map<string, string>();
+
+  private policySignature(pi: number, direction: PolicyDirection): string {
+    const key = `${pi}/${direction}`;
+    let sig = this.policySignatures.get(key);
+    if (sig === undefined) {
+      const p = this.policies[pi]!;
+      sig = JSON.stringify([p.namespace, direction === 'ingress' ? p.ingress : p.egress], (k, v: unknown) => (k === 'origin' ? undefined : v));
+      this.policySignatures.set(key, sig);
+    }
+    return sig;
+  }
+
   /** The decision for one flow, with the policies and rules that made it. */
   verdict(src: FlowEnd, dst: FlowEnd, point: ProbePoint): KubernetesVerdict {
     const s = this.classes[this.classify(src)]!;

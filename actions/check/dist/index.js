@@ -32461,6 +32461,100 @@ function groupByResult(names) {
   return groups2;
 }
 
+// src/render/yaml-block.ts
+var YAML_DUMP_OPTIONS = { noRefs: true, lineWidth: -1, sortKeys: false };
+var LINE_FEED = 10;
+var PLAIN_SAFE = /^[A-Za-z0-9](?:[\w./=-]|:(?=[\w./=-]))*$/;
+var STRING_TAG = DUMP_SCHEMA.defaultScalarTag;
+function isPlainString(v2) {
+  return PLAIN_SAFE.test(v2) && DUMP_SCHEMA.resolveImplicitScalarTag(v2).tag === STRING_TAG;
+}
+var NOT_HANDLED = /* @__PURE__ */ Symbol("not handled");
+function isPlainObject2(v2) {
+  const proto = Object.getPrototypeOf(v2);
+  return proto === null || proto === Object.prototype;
+}
+function oneLine(text, prefixLength, suffixLength) {
+  if (text.indexOf("\n") !== text.length - 1) throw NOT_HANDLED;
+  const body = text.slice(prefixLength, text.length - suffixLength);
+  if (body === "" || body.charCodeAt(0) === LINE_FEED) throw NOT_HANDLED;
+  return body;
+}
+function createYamlDumper() {
+  const strings = /* @__PURE__ */ new Map();
+  const numbers = /* @__PURE__ */ new Map();
+  const keys = /* @__PURE__ */ new Map();
+  const indents = [];
+  const newLine = (level) => indents[level] ??= `
+${" ".repeat(2 * level)}`;
+  function scalarText(v2) {
+    if (typeof v2 === "boolean") return v2 ? "true" : "false";
+    if (typeof v2 === "number") {
+      if (Object.is(v2, -0)) throw NOT_HANDLED;
+      let t3 = numbers.get(v2);
+      if (t3 === void 0) numbers.set(v2, t3 = oneLine(dump([v2], YAML_DUMP_OPTIONS), 2, 1));
+      return t3;
+    }
+    if (isPlainString(v2)) return v2;
+    let t2 = strings.get(v2);
+    if (t2 === void 0) {
+      if (v2.includes("\n")) throw NOT_HANDLED;
+      strings.set(v2, t2 = oneLine(dump([v2], YAML_DUMP_OPTIONS), 2, 1));
+    }
+    return t2;
+  }
+  function keyText(k2) {
+    let t2 = keys.get(k2);
+    if (t2 === void 0) {
+      if (k2.includes("\n")) throw NOT_HANDLED;
+      const text = dump(Object.fromEntries([[k2, 0]]), YAML_DUMP_OPTIONS);
+      if (!text.endsWith(": 0\n") || text.startsWith("? ")) throw NOT_HANDLED;
+      keys.set(k2, t2 = oneLine(text, 0, 4));
+    }
+    return t2;
+  }
+  function node(v2, level, compact) {
+    if (typeof v2 === "string" || typeof v2 === "number" || typeof v2 === "boolean") return scalarText(v2);
+    if (typeof v2 !== "object" || v2 === null) throw NOT_HANDLED;
+    if (Array.isArray(v2)) {
+      if (v2.length === 0) return "[]";
+      let out2 = "";
+      for (let i = 0; i < v2.length; i++) {
+        if (!compact || i > 0) out2 += newLine(level);
+        const item = node(v2[i], level + 1, true);
+        out2 += item.charCodeAt(0) === LINE_FEED ? "-" : "- ";
+        out2 += item;
+      }
+      return out2;
+    }
+    if (!isPlainObject2(v2)) throw NOT_HANDLED;
+    const entries = Object.keys(v2);
+    if (entries.length === 0) return "{}";
+    let out = "";
+    for (let i = 0; i < entries.length; i++) {
+      const k2 = entries[i];
+      if (!compact || i > 0) out += newLine(level);
+      out += keyText(k2);
+      const value = node(v2[k2], level + 1, false);
+      out += value.charCodeAt(0) === LINE_FEED ? ":" : ": ";
+      out += value;
+    }
+    return out;
+  }
+  return {
+    dump(document2) {
+      try {
+        if (typeof document2 !== "object" || document2 === null || Object.keys(document2).length === 0) throw NOT_HANDLED;
+        return `${node(document2, 0, true)}
+`;
+      } catch (e) {
+        if (e !== NOT_HANDLED) throw e;
+        return dump(document2, YAML_DUMP_OPTIONS);
+      }
+    }
+  };
+}
+
 // src/render/cn2.ts
 var GLOBAL_FILE = "_global";
 function namespaceOf2(policyKey2) {
@@ -32492,11 +32586,14 @@ function renderCn2Resources(s, apiVersion) {
   const objects = place(s).sort((a, b3) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b3.kind) || cmp(a.contrailName, b3.contrailName));
   const k8sNames = /* @__PURE__ */ new Map();
   const scope = (kind, namespace3) => `${kind}/${namespace3 ?? ""}`;
-  for (const kind of KIND_ORDER) {
-    const byNamespace2 = /* @__PURE__ */ new Map();
-    for (const o2 of objects.filter((x3) => x3.kind === kind)) byNamespace2.set(o2.namespace, [...byNamespace2.get(o2.namespace) ?? [], o2.contrailName]);
-    for (const [ns2, names] of byNamespace2) k8sNames.set(scope(kind, ns2), kubernetesNames(names));
+  const namesInScope = /* @__PURE__ */ new Map();
+  for (const o2 of objects) {
+    const key2 = scope(o2.kind, o2.namespace);
+    const names = namesInScope.get(key2);
+    if (names) names.push(o2.contrailName);
+    else namesInScope.set(key2, [o2.contrailName]);
   }
+  for (const [key2, names] of namesInScope) k8sNames.set(key2, kubernetesNames(names));
   const where2 = new Map(objects.map((o2) => [`${o2.kind}/${o2.contrailName}`, o2.namespace]));
   const nameOf2 = (kind, contrailName) => {
     const ns2 = where2.get(`${kind}/${contrailName}`);
@@ -32514,6 +32611,7 @@ function renderCn2Resources(s, apiVersion) {
       fqName: kind === "Tag" ? [contrailName] : [POLICY_MANAGEMENT, contrailName]
     };
   };
+  const yaml = createYamlDumper();
   const docsByFile = /* @__PURE__ */ new Map();
   for (const o2 of objects) {
     const file = `cn2/${o2.namespace ?? GLOBAL_FILE}.yaml`;
@@ -32523,15 +32621,14 @@ function renderCn2Resources(s, apiVersion) {
       metadata: { name: nameOf2(o2.kind, o2.contrailName), ...o2.namespace !== void 0 ? { namespace: o2.namespace } : {} },
       spec: o2.spec(ref)
     };
-    docsByFile.set(file, [...docsByFile.get(file) ?? [], doc]);
+    const docs = docsByFile.get(file);
+    if (docs) docs.push(yaml.dump(doc));
+    else docsByFile.set(file, [yaml.dump(doc)]);
   }
   const header = generatedHeader(s, "#");
   const out = /* @__PURE__ */ new Map();
-  for (const file of [...docsByFile.keys()].sort(cmp)) {
-    const docs = docsByFile.get(file).map((d2) => dump(d2, { noRefs: true, lineWidth: -1, sortKeys: false }));
-    out.set(file, `${header}---
-${docs.join("---\n")}`);
-  }
+  for (const file of [...docsByFile.keys()].sort(cmp)) out.set(file, `${header}---
+${docsByFile.get(file).join("---\n")}`);
   return out;
 }
 function tagSpec(t2) {
@@ -32798,6 +32895,532 @@ function manifestText(paths) {
 `;
 }
 
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a;
+    const done = (value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    };
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = () => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    };
+    if (callback) {
+      (function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      })();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path5, added, removed, oldPosInc, options) {
+    const last2 = path5.lastComponent;
+    if (last2 && !options.oneChangePerToken && last2.added === added && last2.removed === removed) {
+      return {
+        oldPos: path5.oldPos + oldPosInc,
+        lastComponent: { count: last2.count + 1, added, removed, previousComponent: last2.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path5.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last2 }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i = 0; i < array.length; i++) {
+      if (array[i]) {
+        ret.push(array[i]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i) {
+            const oldValue = oldTokens[oldPos + i];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+
+// node_modules/diff/libesm/diff/array.js
+var ArrayDiff = class extends Diff {
+  tokenize(value) {
+    return value.slice();
+  }
+  join(value) {
+    return value;
+  }
+  removeEmpty(value) {
+    return value;
+  }
+};
+var arrayDiff = new ArrayDiff();
+function diffArrays(oldArr, newArr, options) {
+  return arrayDiff.diff(oldArr, newArr, options);
+}
+
+// node_modules/diff/libesm/patch/create.js
+function needsQuoting(s) {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] < " " || s[i] > "~" || s[i] === '"' || s[i] === "\\") {
+      return true;
+    }
+  }
+  return false;
+}
+function quoteFileNameIfNeeded(s) {
+  if (!needsQuoting(s)) {
+    return s;
+  }
+  let result = '"';
+  const bytes = new TextEncoder().encode(s);
+  let i = 0;
+  while (i < bytes.length) {
+    const b3 = bytes[i];
+    if (b3 === 7) {
+      result += "\\a";
+    } else if (b3 === 8) {
+      result += "\\b";
+    } else if (b3 === 9) {
+      result += "\\t";
+    } else if (b3 === 10) {
+      result += "\\n";
+    } else if (b3 === 11) {
+      result += "\\v";
+    } else if (b3 === 12) {
+      result += "\\f";
+    } else if (b3 === 13) {
+      result += "\\r";
+    } else if (b3 === 34) {
+      result += '\\"';
+    } else if (b3 === 92) {
+      result += "\\\\";
+    } else if (b3 >= 32 && b3 <= 126) {
+      result += String.fromCharCode(b3);
+    } else {
+      result += "\\" + b3.toString(8).padStart(3, "0");
+    }
+    i++;
+  }
+  result += '"';
+  return result;
+}
+var INCLUDE_HEADERS = {
+  includeIndex: true,
+  includeUnderline: true,
+  includeFileHeaders: true
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    } }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines) {
+      return lines.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines = current.lines || splitLines(current.value);
+      current.lines = lines;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines.length;
+        } else {
+          oldLine += lines.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines.length, context);
+            for (const line of contextLines(lines.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines.length;
+        newLine += lines.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+}
+function formatPatch(patch, headerOptions) {
+  var _a, _b, _c, _d, _e2, _f;
+  if (!headerOptions) {
+    headerOptions = INCLUDE_HEADERS;
+  }
+  if (Array.isArray(patch)) {
+    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p2) => p2.isGit)) {
+      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
+    }
+    return patch.map((p2) => formatPatch(p2, headerOptions)).join("\n");
+  }
+  const ret = [];
+  if (patch.isGit) {
+    headerOptions = INCLUDE_HEADERS;
+    if (!patch.oldFileName) {
+      throw new Error("oldFileName must be specified for Git patches");
+    }
+    if (!patch.newFileName) {
+      throw new Error("newFileName must be specified for Git patches");
+    }
+    let gitOldName = patch.oldFileName;
+    let gitNewName = patch.newFileName;
+    if (patch.isCreate && gitOldName === "/dev/null") {
+      gitOldName = gitNewName.replace(/^b\//, "a/");
+    } else if (patch.isDelete && gitNewName === "/dev/null") {
+      gitNewName = gitOldName.replace(/^a\//, "b/");
+    }
+    ret.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
+    if (patch.isDelete) {
+      ret.push("deleted file mode " + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : "100644"));
+    }
+    if (patch.isCreate) {
+      ret.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
+    }
+    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+      ret.push("old mode " + patch.oldMode);
+      ret.push("new mode " + patch.newMode);
+    }
+    if (patch.isRename) {
+      ret.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
+      ret.push("rename to " + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : "").replace(/^b\//, "")));
+    }
+    if (patch.isCopy) {
+      ret.push("copy from " + quoteFileNameIfNeeded(((_e2 = patch.oldFileName) !== null && _e2 !== void 0 ? _e2 : "").replace(/^a\//, "")));
+      ret.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
+    }
+  } else {
+    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
+      ret.push("Index: " + patch.oldFileName);
+    }
+    if (headerOptions.includeUnderline) {
+      ret.push("===================================================================");
+    }
+  }
+  const hasHunks = patch.hunks.length > 0;
+  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
+    ret.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
+    ret.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
+  }
+  for (let i = 0; i < patch.hunks.length; i++) {
+    const hunk = patch.hunks[i];
+    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+    ret.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
+    for (const line of hunk.lines) {
+      ret.push(line);
+    }
+  }
+  return ret.join("\n") + "\n";
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  if (typeof options === "function") {
+    options = { callback: options };
+  }
+  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+    if (!patchObj) {
+      return;
+    }
+    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+  } else {
+    const { callback } = options;
+    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
+      if (!patchObj) {
+        callback(void 0);
+      } else {
+        callback(formatPatch(patchObj, options.headerOptions));
+      }
+    } }));
+  }
+}
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result.pop();
+  } else {
+    result.push(result.pop().slice(0, -1));
+  }
+  return result;
+}
+
 // src/simulate/probe-space.ts
 var PROTOCOL_ORDER = { TCP: 0, UDP: 1, SCTP: 2 };
 var ProbeSpace = class {
@@ -32842,6 +33465,7 @@ function formatPoint(p2) {
 
 // src/simulate/contrail.ts
 var IMPLICIT = "implicit";
+var MAX_ENTRY_EDITS = 5e3;
 var EPHEMERAL = { start: 32768, end: 60999 };
 var lowerType = (tag) => {
   const eq = tag.indexOf("=");
@@ -33237,6 +33861,83 @@ var ContrailEvaluator = class {
     }
     for (const r2 of touched) buckets[r2].length = 0;
   }
+  /**
+   * The ends to evaluate again when this evaluator is compared with `other` (over the same
+   * inventory and probe space): `ends[i]` is end i's class here and in `other`; every pair of ends
+   * whose verdict may differ has its sender in `senders` or its receiver in `receivers`.
+   *
+   * Why that holds: at each end, a flow is decided by the first entry of that end's list that
+   * matches both ends. The entries two lists share, in order (their longest common subsequence,
+   * by content: action, service on the probe points, endpoints with address groups by their
+   * prefixes), give both sides the same such sequence, so only a changed entry matching both ends
+   * can change a verdict. Its pairs are covered by its initiators or by its responders, whichever
+   * are fewer (a changed `any -> web` rule marks the few web ends, not every sender).
+   */
+  changedEnds(other, ends) {
+    const senders = ends.map(() => false);
+    const receivers = ends.map(() => false);
+    const byLists = /* @__PURE__ */ new Map();
+    ends.forEach(([a, b3], i) => {
+      const ca = this.classes[a];
+      const cb = other.classes[b3];
+      if (!ca.tags || !cb.tags) return;
+      const key2 = `${ca.list}/${cb.list}`;
+      const members = byLists.get(key2);
+      if (members) members.push(i);
+      else byLists.set(key2, [i]);
+    });
+    const matching = (ev, side, ep) => ends.flatMap(([a, b3], i) => ev.matches(ep, ev.classes[side === 0 ? a : b3]) ? [i] : []);
+    const cover = (rows, columns) => {
+      if (!rows.length || !columns.length) return;
+      if (rows.length <= columns.length) for (const i of rows) senders[i] = true;
+      else for (const i of columns) receivers[i] = true;
+    };
+    for (const members of byLists.values()) {
+      const la = this.lists[this.classes[ends[members[0]][0]].list];
+      const lb = other.lists[other.classes[ends[members[0]][1]].list];
+      if (!la.hasPolicy && !lb.hasPolicy) continue;
+      const ta = this.entryTexts(this.classes[ends[members[0]][0]].list);
+      const tb = other.entryTexts(other.classes[ends[members[0]][1]].list);
+      const changes = la.hasPolicy === lb.hasPolicy ? diffArrays(ta, tb, { maxEditLength: MAX_ENTRY_EDITS }) : void 0;
+      if (!changes) {
+        for (const i of members) senders[i] = receivers[i] = true;
+        continue;
+      }
+      const inList = new Set(members);
+      let ia = 0;
+      let ib = 0;
+      for (const ch of changes) {
+        const n2 = ch.count ?? ch.value.length;
+        if (!ch.added && !ch.removed) {
+          ia += n2;
+          ib += n2;
+          continue;
+        }
+        const [ev, side, list2, from] = ch.removed ? [this, 0, la, ia] : [other, 1, lb, ib];
+        for (let k2 = from; k2 < from + n2; k2++) {
+          const e = list2.entries[k2];
+          const inits = matching(ev, side, e.init);
+          const resps = matching(ev, side, e.resp);
+          cover(inits.filter((i) => inList.has(i)), resps);
+          cover(inits, resps.filter((i) => inList.has(i)));
+        }
+        if (ch.removed) ia += n2;
+        else ib += n2;
+      }
+    }
+    return { senders, receivers };
+  }
+  texts = [];
+  /** Each entry of a list as data, for changedEnds. */
+  entryTexts(list2) {
+    let texts = this.texts[list2];
+    if (!texts) {
+      const ep = (m2) => m2.kind === "any" ? "*" : m2.kind === "tags" ? `t:${m2.tags.join("")}` : `g:${m2.group < 0 ? "-" : this.groups[m2.group].prefixes.map((p2) => `${p2.family}/${p2.network}/${p2.len}`).join(",")}`;
+      texts = this.lists[list2].entries.map((e) => `${e.pass ? "pass" : "deny"}${Array.from(e.service).join(",")}${ep(e.init)}${ep(e.resp)}`);
+      this.texts[list2] = texts;
+    }
+    return texts;
+  }
   /** Both ends' decisions for a class pair on every point (an end is null when it is not a pod). */
   decide(src, dst) {
     const at3 = (cls) => {
@@ -33615,6 +34316,30 @@ var KubernetesEvaluator = class {
     }
     return row;
   }
+  /**
+   * What decides at an end of class `cls` in one direction (`egress`: as the sender; `ingress`: as
+   * the receiver), as data: the policies selecting it in that direction, each by its namespace and
+   * its rules of that direction without source positions. Two evaluators over one inventory and
+   * one probe space that give an end equal signatures give it the same verdict at its end on every
+   * flow with every other end: the diff evaluates only ends whose signature changed.
+   */
+  endSignature(cls, direction) {
+    const c3 = this.classes[cls];
+    if (!c3.pod) return "@";
+    const policies = direction === "ingress" ? c3.ingressPolicies : c3.egressPolicies;
+    return `${policies.length}\0${policies.map((pi) => this.policySignature(pi, direction)).join("\0")}`;
+  }
+  policySignatures = /* @__PURE__ */ new Map();
+  policySignature(pi, direction) {
+    const key2 = `${pi}/${direction}`;
+    let sig = this.policySignatures.get(key2);
+    if (sig === void 0) {
+      const p2 = this.policies[pi];
+      sig = JSON.stringify([p2.namespace, direction === "ingress" ? p2.ingress : p2.egress], (k2, v2) => k2 === "origin" ? void 0 : v2);
+      this.policySignatures.set(key2, sig);
+    }
+    return sig;
+  }
   /** The decision for one flow, with the policies and rules that made it. */
   verdict(src, dst, point) {
     const s = this.classes[this.classify(src)];
@@ -33784,45 +34509,53 @@ var ConnectivityComparer = class {
     const evaluators = [cBase, cHead, this.kBase, this.kHead];
     const classes = this.classesOf(evaluators);
     const edges = /* @__PURE__ */ new Map();
-    for (const src of classes) {
-      for (const dst of classes) {
-        if (!src.hasPod && !dst.hasPod) continue;
-        const [cb, ch, kb, kh] = evaluators.map((e, i) => e.allowedMask(src.ids[i], dst.ids[i]));
-        if (sameMask(cb, ch) && sameMask(kb, kh)) continue;
-        const pairs = nodePairs(src, dst);
-        if (!pairs.length) continue;
-        const from = pairs[0].fromEnd;
-        const to2 = pairs[0].toEnd;
-        const signatures = /* @__PURE__ */ new Map();
-        for (let p2 = 0; p2 < this.space.points.length; p2++) {
-          const was = hasPoint(cb, p2);
-          const now = hasPoint(ch, p2);
-          const k2 = { base: hasPoint(kb, p2), head: hasPoint(kh, p2) };
-          if (was === now && k2.base === k2.head) continue;
-          const change = was === now ? "not-enforced" : now ? "opened" : "closed";
-          const decidedHead = cHead.decisions(from, to2, p2);
-          const decidedBase = cBase.decisions(from, to2, p2);
-          const at3 = decidingEnd(change, decidedBase, decidedHead);
-          const head2 = decision(decidedHead, at3);
-          const base2 = decision(decidedBase, at3);
-          const sig = [change, JSON.stringify(head2), JSON.stringify(base2), k2.base, k2.head].join("\0");
-          const entry = signatures.get(sig);
-          if (entry) entry.points.push(p2);
-          else signatures.set(sig, { change, head: head2, base: base2, kubernetes: k2, points: [p2] });
-        }
-        for (const [sig, s] of signatures) {
-          for (const pair of pairs) {
-            const edgeKey = `${sig}\0${pair.from.nodeKey}\0${pair.to.nodeKey}`;
-            let edge = edges.get(edgeKey);
-            if (!edge) {
-              edge = { change: s.change, from: pair.from.node, to: pair.to.node, head: s.head, base: s.base, kubernetes: s.kubernetes, points: /* @__PURE__ */ new Set() };
-              edges.set(edgeKey, edge);
-            }
-            for (const p2 of s.points) edge.points.add(p2);
+    const record = (src, dst, [cb, ch, kb, kh]) => {
+      if (sameMask(cb, ch) && sameMask(kb, kh)) return;
+      const pairs = nodePairs(src, dst);
+      if (!pairs.length) return;
+      const from = pairs[0].fromEnd;
+      const to2 = pairs[0].toEnd;
+      const signatures = /* @__PURE__ */ new Map();
+      for (let p2 = 0; p2 < this.space.points.length; p2++) {
+        const was = hasPoint(cb, p2);
+        const now = hasPoint(ch, p2);
+        const k2 = { base: hasPoint(kb, p2), head: hasPoint(kh, p2) };
+        if (was === now && k2.base === k2.head) continue;
+        const change = was === now ? "not-enforced" : now ? "opened" : "closed";
+        const decidedHead = cHead.decisions(from, to2, p2);
+        const decidedBase = cBase.decisions(from, to2, p2);
+        const at3 = decidingEnd(change, decidedBase, decidedHead);
+        const head2 = decision(decidedHead, at3);
+        const base2 = decision(decidedBase, at3);
+        const sig = [change, JSON.stringify(head2), JSON.stringify(base2), k2.base, k2.head].join("\0");
+        const entry = signatures.get(sig);
+        if (entry) entry.points.push(p2);
+        else signatures.set(sig, { change, head: head2, base: base2, kubernetes: k2, points: [p2] });
+      }
+      for (const [sig, s] of signatures) {
+        for (const pair of pairs) {
+          const edgeKey = `${sig}\0${pair.from.nodeKey}\0${pair.to.nodeKey}`;
+          let edge = edges.get(edgeKey);
+          if (!edge) {
+            edge = { change: s.change, from: pair.from.node, to: pair.to.node, head: s.head, base: s.base, kubernetes: s.kubernetes, points: /* @__PURE__ */ new Set() };
+            edges.set(edgeKey, edge);
           }
+          for (const p2 of s.points) edge.points.add(p2);
         }
       }
-    }
+    };
+    const contrail = cBase.changedEnds(cHead, classes.map((c3) => [c3.ids[0], c3.ids[1]]));
+    const kChanged = (c3, direction) => this.kBase.endSignature(c3.ids[2], direction) !== this.kHead.endSignature(c3.ids[3], direction);
+    const sends = classes.map((c3, i) => contrail.senders[i] || kChanged(c3, "egress"));
+    const receives = classes.map((c3, i) => contrail.receivers[i] || kChanged(c3, "ingress"));
+    this.visitPairs(evaluators, classes, {
+      sends,
+      receives,
+      visit: (src, dst, masks) => {
+        record(src, dst, masks);
+        return true;
+      }
+    });
     const byChange = (c3) => [...edges.values()].filter((e) => e.change === c3).map((e) => this.finish(e)).sort(compareFlows);
     return {
       evaluated: true,
@@ -33837,10 +34570,29 @@ var ConnectivityComparer = class {
     const ea = new ContrailEvaluator(a, this.input.inventory, this.space);
     const eb = new ContrailEvaluator(b3, this.input.inventory, this.space);
     const classes = this.classesOf([ea, eb]);
-    for (const src of classes) {
-      for (const dst of classes) {
+    const changed = ea.changedEnds(eb, classes.map((c3) => [c3.ids[0], c3.ids[1]]));
+    return this.visitPairs([ea, eb], classes, { sends: changed.senders, receives: changed.receivers, visit: (_s2, _d, [ma, mb]) => sameMask(ma, mb) });
+  }
+  /**
+   * Calls `visit` with every evaluator's mask (copies) for each class pair with a pod at one end,
+   * sender by sender in class order, until it returns false; returns false then. A pair whose
+   * sender does not `send` differently and whose receiver does not `receive` differently has the
+   * same masks on every side (the callers tell which ends changed) and is skipped, unless the input is
+   * `exhaustive`. A changed sender's pairs come from one row per evaluator; the few changed
+   * receivers of an unchanged sender, pair by pair.
+   */
+  visitPairs(evaluators, classes, only) {
+    const W3 = this.space.words;
+    const exhaustive = this.input.exhaustive === true;
+    const receivers = classes.flatMap((c3, i) => exhaustive || only.receives[i] ? [c3] : []);
+    for (let s = 0; s < classes.length; s++) {
+      const src = classes[s];
+      const rowWise = !exhaustive && only.sends[s];
+      const rows = rowWise ? evaluators.map((e, i) => e.allowedRow(src.ids[i])) : void 0;
+      for (const dst of rowWise ? classes : receivers) {
         if (!src.hasPod && !dst.hasPod) continue;
-        if (!sameMask(ea.allowedMask(src.ids[0], dst.ids[0]), eb.allowedMask(src.ids[1], dst.ids[1]))) return false;
+        const masks = rows ? rows.map((row, i) => row.slice(dst.ids[i] * W3, dst.ids[i] * W3 + W3)) : evaluators.map((e, i) => e.allowedMask(src.ids[i], dst.ids[i]).slice());
+        if (!only.visit(src, dst, masks)) return false;
       }
     }
     return true;
@@ -34003,515 +34755,6 @@ function compareFlows(a, b3) {
 
 // src/diff/report.ts
 import { createHash as createHash3 } from "node:crypto";
-
-// node_modules/diff/libesm/diff/base.js
-var Diff = class {
-  diff(oldStr, newStr, options = {}) {
-    let callback;
-    if (typeof options === "function") {
-      callback = options;
-      options = {};
-    } else if ("callback" in options) {
-      callback = options.callback;
-    }
-    const oldString = this.castInput(oldStr, options);
-    const newString = this.castInput(newStr, options);
-    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-    const newTokens = this.removeEmpty(this.tokenize(newString, options));
-    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-  }
-  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-    var _a;
-    const done = (value) => {
-      value = this.postProcess(value, options);
-      if (callback) {
-        setTimeout(function() {
-          callback(value);
-        }, 0);
-        return void 0;
-      } else {
-        return value;
-      }
-    };
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let editLength = 1;
-    let maxEditLength = newLen + oldLen;
-    if (options.maxEditLength != null) {
-      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-    }
-    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-    const abortAfterTimestamp = Date.now() + maxExecutionTime;
-    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
-    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-    }
-    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-    const execEditLength = () => {
-      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-        let basePath;
-        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-        if (removePath) {
-          bestPath[diagonalPath - 1] = void 0;
-        }
-        let canAdd = false;
-        if (addPath) {
-          const addPathNewPos = addPath.oldPos - diagonalPath;
-          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-        }
-        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-        if (!canAdd && !canRemove) {
-          bestPath[diagonalPath] = void 0;
-          continue;
-        }
-        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
-          basePath = this.addToPath(addPath, true, false, 0, options);
-        } else {
-          basePath = this.addToPath(removePath, false, true, 1, options);
-        }
-        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-        } else {
-          bestPath[diagonalPath] = basePath;
-          if (basePath.oldPos + 1 >= oldLen) {
-            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-          }
-          if (newPos + 1 >= newLen) {
-            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-          }
-        }
-      }
-      editLength++;
-    };
-    if (callback) {
-      (function exec() {
-        setTimeout(function() {
-          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-            return callback(void 0);
-          }
-          if (!execEditLength()) {
-            exec();
-          }
-        }, 0);
-      })();
-    } else {
-      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-        const ret = execEditLength();
-        if (ret) {
-          return ret;
-        }
-      }
-    }
-  }
-  addToPath(path5, added, removed, oldPosInc, options) {
-    const last2 = path5.lastComponent;
-    if (last2 && !options.oneChangePerToken && last2.added === added && last2.removed === removed) {
-      return {
-        oldPos: path5.oldPos + oldPosInc,
-        lastComponent: { count: last2.count + 1, added, removed, previousComponent: last2.previousComponent }
-      };
-    } else {
-      return {
-        oldPos: path5.oldPos + oldPosInc,
-        lastComponent: { count: 1, added, removed, previousComponent: last2 }
-      };
-    }
-  }
-  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-      newPos++;
-      oldPos++;
-      commonCount++;
-      if (options.oneChangePerToken) {
-        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-      }
-    }
-    if (commonCount && !options.oneChangePerToken) {
-      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-    }
-    basePath.oldPos = oldPos;
-    return newPos;
-  }
-  equals(left, right, options) {
-    if (options.comparator) {
-      return options.comparator(left, right);
-    } else {
-      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
-    }
-  }
-  removeEmpty(array) {
-    const ret = [];
-    for (let i = 0; i < array.length; i++) {
-      if (array[i]) {
-        ret.push(array[i]);
-      }
-    }
-    return ret;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  castInput(value, options) {
-    return value;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  tokenize(value, options) {
-    return Array.from(value);
-  }
-  join(chars) {
-    return chars.join("");
-  }
-  postProcess(changeObjects, options) {
-    return changeObjects;
-  }
-  get useLongestToken() {
-    return false;
-  }
-  buildValues(lastComponent, newTokens, oldTokens) {
-    const components = [];
-    let nextComponent;
-    while (lastComponent) {
-      components.push(lastComponent);
-      nextComponent = lastComponent.previousComponent;
-      delete lastComponent.previousComponent;
-      lastComponent = nextComponent;
-    }
-    components.reverse();
-    const componentLen = components.length;
-    let componentPos = 0, newPos = 0, oldPos = 0;
-    for (; componentPos < componentLen; componentPos++) {
-      const component = components[componentPos];
-      if (!component.removed) {
-        if (!component.added && this.useLongestToken) {
-          let value = newTokens.slice(newPos, newPos + component.count);
-          value = value.map(function(value2, i) {
-            const oldValue = oldTokens[oldPos + i];
-            return oldValue.length > value2.length ? oldValue : value2;
-          });
-          component.value = this.join(value);
-        } else {
-          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-        }
-        newPos += component.count;
-        if (!component.added) {
-          oldPos += component.count;
-        }
-      } else {
-        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-        oldPos += component.count;
-      }
-    }
-    return components;
-  }
-};
-
-// node_modules/diff/libesm/diff/line.js
-var LineDiff = class extends Diff {
-  constructor() {
-    super(...arguments);
-    this.tokenize = tokenize;
-  }
-  equals(left, right, options) {
-    if (options.ignoreWhitespace) {
-      if (!options.newlineIsToken || !left.includes("\n")) {
-        left = left.trim();
-      }
-      if (!options.newlineIsToken || !right.includes("\n")) {
-        right = right.trim();
-      }
-    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-      if (left.endsWith("\n")) {
-        left = left.slice(0, -1);
-      }
-      if (right.endsWith("\n")) {
-        right = right.slice(0, -1);
-      }
-    }
-    return super.equals(left, right, options);
-  }
-};
-var lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-  return lineDiff.diff(oldStr, newStr, options);
-}
-function tokenize(value, options) {
-  if (options.stripTrailingCr) {
-    value = value.replace(/\r\n/g, "\n");
-  }
-  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-    linesAndNewlines.pop();
-  }
-  for (let i = 0; i < linesAndNewlines.length; i++) {
-    const line = linesAndNewlines[i];
-    if (i % 2 && !options.newlineIsToken) {
-      retLines[retLines.length - 1] += line;
-    } else {
-      retLines.push(line);
-    }
-  }
-  return retLines;
-}
-
-// node_modules/diff/libesm/patch/create.js
-function needsQuoting(s) {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] < " " || s[i] > "~" || s[i] === '"' || s[i] === "\\") {
-      return true;
-    }
-  }
-  return false;
-}
-function quoteFileNameIfNeeded(s) {
-  if (!needsQuoting(s)) {
-    return s;
-  }
-  let result = '"';
-  const bytes = new TextEncoder().encode(s);
-  let i = 0;
-  while (i < bytes.length) {
-    const b3 = bytes[i];
-    if (b3 === 7) {
-      result += "\\a";
-    } else if (b3 === 8) {
-      result += "\\b";
-    } else if (b3 === 9) {
-      result += "\\t";
-    } else if (b3 === 10) {
-      result += "\\n";
-    } else if (b3 === 11) {
-      result += "\\v";
-    } else if (b3 === 12) {
-      result += "\\f";
-    } else if (b3 === 13) {
-      result += "\\r";
-    } else if (b3 === 34) {
-      result += '\\"';
-    } else if (b3 === 92) {
-      result += "\\\\";
-    } else if (b3 >= 32 && b3 <= 126) {
-      result += String.fromCharCode(b3);
-    } else {
-      result += "\\" + b3.toString(8).padStart(3, "0");
-    }
-    i++;
-  }
-  result += '"';
-  return result;
-}
-var INCLUDE_HEADERS = {
-  includeIndex: true,
-  includeUnderline: true,
-  includeFileHeaders: true
-};
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  let optionsObj;
-  if (!options) {
-    optionsObj = {};
-  } else if (typeof options === "function") {
-    optionsObj = { callback: options };
-  } else {
-    optionsObj = options;
-  }
-  if (typeof optionsObj.context === "undefined") {
-    optionsObj.context = 4;
-  }
-  const context = optionsObj.context;
-  if (optionsObj.newlineIsToken) {
-    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
-  }
-  if (!optionsObj.callback) {
-    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-  } else {
-    const { callback } = optionsObj;
-    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-      const patch = diffLinesResultToPatch(diff);
-      callback(patch);
-    } }));
-  }
-  function diffLinesResultToPatch(diff) {
-    if (!diff) {
-      return;
-    }
-    diff.push({ value: "", lines: [] });
-    function contextLines(lines) {
-      return lines.map(function(entry) {
-        return " " + entry;
-      });
-    }
-    const hunks = [];
-    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-    for (let i = 0; i < diff.length; i++) {
-      const current = diff[i], lines = current.lines || splitLines(current.value);
-      current.lines = lines;
-      if (current.added || current.removed) {
-        if (!oldRangeStart) {
-          const prev = diff[i - 1];
-          oldRangeStart = oldLine;
-          newRangeStart = newLine;
-          if (prev) {
-            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-            oldRangeStart -= curRange.length;
-            newRangeStart -= curRange.length;
-          }
-        }
-        for (const line of lines) {
-          curRange.push((current.added ? "+" : "-") + line);
-        }
-        if (current.added) {
-          newLine += lines.length;
-        } else {
-          oldLine += lines.length;
-        }
-      } else {
-        if (oldRangeStart) {
-          if (lines.length <= context * 2 && i < diff.length - 2) {
-            for (const line of contextLines(lines)) {
-              curRange.push(line);
-            }
-          } else {
-            const contextSize = Math.min(lines.length, context);
-            for (const line of contextLines(lines.slice(0, contextSize))) {
-              curRange.push(line);
-            }
-            const hunk = {
-              oldStart: oldRangeStart,
-              oldLines: oldLine - oldRangeStart + contextSize,
-              newStart: newRangeStart,
-              newLines: newLine - newRangeStart + contextSize,
-              lines: curRange
-            };
-            hunks.push(hunk);
-            oldRangeStart = 0;
-            newRangeStart = 0;
-            curRange = [];
-          }
-        }
-        oldLine += lines.length;
-        newLine += lines.length;
-      }
-    }
-    for (const hunk of hunks) {
-      for (let i = 0; i < hunk.lines.length; i++) {
-        if (hunk.lines[i].endsWith("\n")) {
-          hunk.lines[i] = hunk.lines[i].slice(0, -1);
-        } else {
-          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
-          i++;
-        }
-      }
-    }
-    return {
-      oldFileName,
-      newFileName,
-      oldHeader,
-      newHeader,
-      hunks
-    };
-  }
-}
-function formatPatch(patch, headerOptions) {
-  var _a, _b, _c, _d, _e2, _f;
-  if (!headerOptions) {
-    headerOptions = INCLUDE_HEADERS;
-  }
-  if (Array.isArray(patch)) {
-    if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every((p2) => p2.isGit)) {
-      throw new Error("Cannot omit file headers on a multi-file patch. (The result would be unparseable; how would a tool trying to apply the patch know which changes are to which file?)");
-    }
-    return patch.map((p2) => formatPatch(p2, headerOptions)).join("\n");
-  }
-  const ret = [];
-  if (patch.isGit) {
-    headerOptions = INCLUDE_HEADERS;
-    if (!patch.oldFileName) {
-      throw new Error("oldFileName must be specified for Git patches");
-    }
-    if (!patch.newFileName) {
-      throw new Error("newFileName must be specified for Git patches");
-    }
-    let gitOldName = patch.oldFileName;
-    let gitNewName = patch.newFileName;
-    if (patch.isCreate && gitOldName === "/dev/null") {
-      gitOldName = gitNewName.replace(/^b\//, "a/");
-    } else if (patch.isDelete && gitNewName === "/dev/null") {
-      gitNewName = gitOldName.replace(/^a\//, "b/");
-    }
-    ret.push("diff --git " + quoteFileNameIfNeeded(gitOldName) + " " + quoteFileNameIfNeeded(gitNewName));
-    if (patch.isDelete) {
-      ret.push("deleted file mode " + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : "100644"));
-    }
-    if (patch.isCreate) {
-      ret.push("new file mode " + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : "100644"));
-    }
-    if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
-      ret.push("old mode " + patch.oldMode);
-      ret.push("new mode " + patch.newMode);
-    }
-    if (patch.isRename) {
-      ret.push("rename from " + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : "").replace(/^a\//, "")));
-      ret.push("rename to " + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : "").replace(/^b\//, "")));
-    }
-    if (patch.isCopy) {
-      ret.push("copy from " + quoteFileNameIfNeeded(((_e2 = patch.oldFileName) !== null && _e2 !== void 0 ? _e2 : "").replace(/^a\//, "")));
-      ret.push("copy to " + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : "").replace(/^b\//, "")));
-    }
-  } else {
-    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== void 0) {
-      ret.push("Index: " + patch.oldFileName);
-    }
-    if (headerOptions.includeUnderline) {
-      ret.push("===================================================================");
-    }
-  }
-  const hasHunks = patch.hunks.length > 0;
-  if (headerOptions.includeFileHeaders && patch.oldFileName !== void 0 && patch.newFileName !== void 0 && (!patch.isGit || hasHunks)) {
-    ret.push("--- " + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? "	" + patch.oldHeader : ""));
-    ret.push("+++ " + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? "	" + patch.newHeader : ""));
-  }
-  for (let i = 0; i < patch.hunks.length; i++) {
-    const hunk = patch.hunks[i];
-    const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
-    const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
-    ret.push("@@ -" + oldStart + "," + hunk.oldLines + " +" + newStart + "," + hunk.newLines + " @@");
-    for (const line of hunk.lines) {
-      ret.push(line);
-    }
-  }
-  return ret.join("\n") + "\n";
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-  if (typeof options === "function") {
-    options = { callback: options };
-  }
-  if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-    const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-    if (!patchObj) {
-      return;
-    }
-    return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-  } else {
-    const { callback } = options;
-    structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: (patchObj) => {
-      if (!patchObj) {
-        callback(void 0);
-      } else {
-        callback(formatPatch(patchObj, options.headerOptions));
-      }
-    } }));
-  }
-}
-function splitLines(text) {
-  const hasTrailingNl = text.endsWith("\n");
-  const result = text.split("\n").map((line) => line + "\n");
-  if (hasTrailingNl) {
-    result.pop();
-  } else {
-    result.push(result.pop().slice(0, -1));
-  }
-  return result;
-}
 
 // src/diff/findings.ts
 var key = (f3) => `${f3.kind}\0${f3.policy}\0${f3.severity}\0${f3.message}`;
@@ -35629,8 +35872,9 @@ async function diffRevisions(options) {
   const { root, config } = options;
   const baseSource = await gitTreeSource(root, options.base);
   const headTree = options.head !== void 0 ? await gitTreeSource(root, options.head) : void 0;
-  const base = await compileSide(baseSource, config, await baseSource.hasFolder(config.policies));
-  const head = headTree ? await compileSide(headTree, config, await headTree.hasFolder(config.policies)) : await compileSide(fsSource(root), config, true);
+  const baseRender = await baseSource.hasFolder(config.output) ? "all" : "report";
+  const base = await compileSide(baseSource, config, await baseSource.hasFolder(config.policies), baseRender);
+  const head = headTree ? await compileSide(headTree, config, await headTree.hasFolder(config.policies), "report") : await compileSide(fsSource(root), config, true, "report");
   let flows;
   let noFlowsReason;
   if (options.simulate === false) noFlowsReason = "simulation turned off";
@@ -35656,7 +35900,7 @@ async function diffRevisions(options) {
   });
   return { report, counts: countsOf(report) };
 }
-async function compileSide(source, config, readPolicies) {
+async function compileSide(source, config, readPolicies, render) {
   const diagnostics = [];
   let policySet = { policies: [], namespaces: [], workloads: [] };
   if (readPolicies) {
@@ -35671,7 +35915,13 @@ async function compileSide(source, config, readPolicies) {
     label: source.label,
     policySet,
     diagnostics,
-    ...snapshot ? { snapshot, rendered: renderSnapshot(snapshot, { cn2ApiVersion: config.cn2ApiVersion }) } : {}
+    ...snapshot ? {
+      snapshot,
+      rendered: render === "all" ? renderSnapshot(snapshot, { cn2ApiVersion: config.cn2ApiVersion }) : /* @__PURE__ */ new Map([
+        [VNC_SNAPSHOT, renderVncJson(snapshot)],
+        [RULES_TABLE, renderFirewallRulesMarkdown(snapshot)]
+      ])
+    } : {}
   };
 }
 async function baseOutput(source, outputDir, fresh) {
@@ -35828,7 +36078,7 @@ function lowercaseKeys(object) {
     return newObj;
   }, {});
 }
-function isPlainObject2(value) {
+function isPlainObject3(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -35839,7 +36089,7 @@ function isPlainObject2(value) {
 function mergeDeep(defaults, options) {
   const result = Object.assign({}, defaults);
   Object.keys(options).forEach((key2) => {
-    if (isPlainObject2(options[key2])) {
+    if (isPlainObject3(options[key2])) {
       if (!(key2 in defaults)) Object.assign(result, { [key2]: options[key2] });
       else result[key2] = mergeDeep(defaults[key2], options[key2]);
     } else {
@@ -36683,7 +36933,7 @@ var defaults_default = {
     "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
   }
 };
-function isPlainObject3(value) {
+function isPlainObject4(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -36701,7 +36951,7 @@ async function fetchWrapper(requestOptions) {
   }
   const log = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const body = isPlainObject4(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
     Object.entries(requestOptions.headers).map(([name, value]) => [
       name,
