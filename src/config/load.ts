@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { type Diagnostic, UserError } from '../diagnostics.js';
+import { parseCidrAsWritten } from '../net/ip.js';
 import { type Config, DEFAULT_CONFIG } from './types.js';
 
 export const CONFIG_FILE = 'contrail-gitops.yaml';
@@ -36,20 +37,10 @@ const CHECKS: Record<keyof Omit<Config, 'root'>, Check> = {
     typeof v === 'string' && /^[a-z0-9.-]+\/v[0-9]+((alpha|beta)[0-9]+)?$/.test(v)
       ? undefined
       : 'must be an apiVersion such as "core.contrail.juniper.net/v1alpha1"',
-  podCIDR: (v) => (typeof v === 'string' && isCidr(v) ? undefined : 'must be a CIDR such as "10.244.0.0/16"'),
+  podCIDR: (v) => (typeof v === 'string' && parseCidrAsWritten(v) !== undefined ? undefined : 'must be a CIDR such as "10.244.0.0/16"'),
   inventoryComplete: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
 };
 
-function isCidr(v: string): boolean {
-  const m = /^([0-9.]+|[0-9a-fA-F:]+)\/(\d{1,3})$/.exec(v);
-  if (!m) return false;
-  const [, ip, len] = m;
-  if (ip.includes('.')) {
-    const parts = ip.split('.');
-    return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255) && Number(len) <= 32;
-  }
-  return ip.includes(':') && Number(len) <= 128;
-}
 
 /** Reads the configuration file (if any) under `root`, applies overrides, validates everything. */
 export async function loadConfig(root: string, overrides: ConfigOverrides = {}): Promise<Config> {

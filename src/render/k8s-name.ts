@@ -48,6 +48,10 @@ export function kubernetesNames(contrailNames: Iterable<string>): Map<string, st
 
 function groupByResult(names: Map<string, string>): Map<string, string[]> {
   const groups = new Map<string, string[]>();
-  for (const [name, k8s] of names) groups.set(k8s, [...(groups.get(k8s) ?? []), name]);
+  for (const [name, k8s] of names) {
+    const group = groups.get(k8s);
+    if (group) group.push(name);
+    else groups.set(k8s, [name]);
+  }
   return groups;
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type FileChanges, git, GitFixture, writeFiles } from '../support/git-fixture.js';
+import { git, GitFixture, writeFiles } from '../support/git-fixture.js';
 import { bundledPolicies, pushPayload, REPO_ROOT, runBundledAction, type RunResult, smallPolicies } from './harness.js';
 
 const TOKEN = 'ghs_renderActionToken0123456789abcdefXYZ';

@@ -81,6 +81,12 @@ test('a configuration file that is not a mapping, or not YAML, is an error', asy
   assert.match(msg, /^contrail-gitops.yaml: error: not valid YAML: /);
 });
 
+test('podCIDR takes IPv4 and IPv6 CIDRs, checked as the validator checks ipBlocks', async () => {
+  assert.is((await loadConfig(repoWith('podCIDR: fd00:10::/64\n'))).podCIDR, 'fd00:10::/64');
+  const errs = await errorsOf(loadConfig(repoWith('podCIDR: 300.1.0.0/16\n')));
+  assert.equal(errs, ['contrail-gitops.yaml:1:10: error: podCIDR: must be a CIDR such as "10.244.0.0/16"']);
+});
+
 test('an empty configuration file means the defaults', async () => {
   const c = await loadConfig(repoWith('# nothing set\n'));
   assert.is(c.mode, 'cn2');

@@ -24914,6 +24914,147 @@ var UserError = class extends Error {
   }
 };
 
+// src/net/ip.ts
+var BITS = { 4: 32, 6: 128 };
+function familyBits(f3) {
+  return BITS[f3];
+}
+function parseIPv4(text) {
+  const parts = text.split(".");
+  if (parts.length !== 4) return void 0;
+  let value = 0n;
+  let leadingZeros = false;
+  for (const p2 of parts) {
+    if (!/^[0-9]{1,3}$/.test(p2)) return void 0;
+    const n = Number(p2);
+    if (n > 255) return void 0;
+    if (p2.length > 1 && p2[0] === "0") leadingZeros = true;
+    value = value << 8n | BigInt(n);
+  }
+  return { value, leadingZeros };
+}
+function parseIPv6(text) {
+  let s = text;
+  let tail = [];
+  let leadingZeros = false;
+  const lastColon = s.lastIndexOf(":");
+  if (s.slice(lastColon + 1).includes(".")) {
+    const v4 = parseIPv4(s.slice(lastColon + 1));
+    if (!v4) return void 0;
+    tail = [v4.value >> 16n, v4.value & 0xffffn];
+    leadingZeros = v4.leadingZeros;
+    s = s.slice(0, lastColon + 1);
+    if (!s.endsWith("::")) s = s.slice(0, -1);
+  }
+  const halves2 = s.split("::");
+  if (halves2.length > 2) return void 0;
+  const groups2 = (h3) => {
+    if (h3 === "") return [];
+    const out = [];
+    for (const g2 of h3.split(":")) {
+      if (!/^[0-9A-Fa-f]{1,4}$/.test(g2)) return void 0;
+      out.push(BigInt(`0x${g2}`));
+    }
+    return out;
+  };
+  const head = groups2(halves2[0]);
+  const rest = halves2.length === 2 ? groups2(halves2[1]) : [];
+  if (!head || !rest) return void 0;
+  (halves2.length === 2 ? rest : head).push(...tail);
+  const total = head.length + rest.length;
+  if (halves2.length === 2 ? total > 7 : total !== 8) return void 0;
+  const all = halves2.length === 2 ? [...head, ...Array(8 - total).fill(0n), ...rest] : head;
+  let value = 0n;
+  for (const g2 of all) value = value << 16n | g2;
+  return { value, leadingZeros };
+}
+function parseAddressAsWritten(text) {
+  const family = text.includes(":") ? 6 : 4;
+  const parsed = family === 6 ? parseIPv6(text) : parseIPv4(text);
+  return parsed && { address: { family, value: parsed.value }, leadingZeros: parsed.leadingZeros };
+}
+function parseCidrAsWritten(text) {
+  const slash = text.indexOf("/");
+  if (slash < 0) return void 0;
+  const ip = parseAddressAsWritten(text.slice(0, slash));
+  const lenText = text.slice(slash + 1);
+  if (!ip || !/^[0-9]{1,3}$/.test(lenText)) return void 0;
+  const { family, value } = ip.address;
+  const len = Number(lenText);
+  if (len > BITS[family]) return void 0;
+  return {
+    cidr: { family, network: value & prefixMask(family, len), len },
+    address: ip.address,
+    leadingZeros: ip.leadingZeros || lenText.length > 1 && lenText[0] === "0"
+  };
+}
+function parseAddress(text) {
+  return parseAddressAsWritten(text.trim())?.address;
+}
+function parseCidr(text) {
+  const slash = text.indexOf("/");
+  if (slash < 0) return void 0;
+  return parseCidrAsWritten(`${text.slice(0, slash).trim()}${text.slice(slash)}`)?.cidr;
+}
+function prefixMask(family, len) {
+  const bits = BigInt(BITS[family]);
+  const all = (1n << bits) - 1n;
+  return len === 0 ? 0n : all >> bits - BigInt(len) << bits - BigInt(len);
+}
+function cidrSize(c3) {
+  return 1n << BigInt(BITS[c3.family] - c3.len);
+}
+function firstAddress(c3) {
+  return c3.network;
+}
+function lastAddress(c3) {
+  return c3.network + cidrSize(c3) - 1n;
+}
+function cidrContains(outer, inner) {
+  if (outer.family !== inner.family || outer.len > inner.len) return false;
+  const shift = BigInt(BITS[outer.family] - outer.len);
+  return outer.network >> shift === inner.network >> shift;
+}
+function cidrContainsAddress(c3, a) {
+  return c3.family === a.family && a.value >= c3.network && a.value <= lastAddress(c3);
+}
+function isStrictSubset(inner, outer) {
+  return inner.len > outer.len && cidrContains(outer, inner);
+}
+var V4_MAPPED_PREFIX = 0xffffn << 32n;
+function isV4Mapped(a) {
+  return a.family === 6 && a.value >> 32n === 0xffffn;
+}
+function unmapV4(c3) {
+  if (c3.len < 96 || !isV4Mapped({ family: c3.family, value: c3.network })) return c3;
+  return { family: 4, network: c3.network - V4_MAPPED_PREFIX, len: c3.len - 96 };
+}
+function formatAddress(a) {
+  if (a.family === 4) return [24n, 16n, 8n, 0n].map((s) => String(a.value >> s & 0xffn)).join(".");
+  const groups2 = Array.from({ length: 8 }, (_3, i) => Number(a.value >> BigInt(112 - 16 * i) & 0xffffn));
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups2[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j3 = i;
+    while (j3 < 8 && groups2[j3] === 0) j3++;
+    if (j3 - i > bestLen) [best, bestLen] = [i, j3 - i];
+    i = j3;
+  }
+  const hex = (gs2) => gs2.map((g2) => g2.toString(16)).join(":");
+  if (best < 0) return hex(groups2);
+  return `${hex(groups2.slice(0, best))}::${hex(groups2.slice(best + bestLen))}`;
+}
+function formatCidr(c3) {
+  return `${formatAddress({ family: c3.family, value: c3.network })}/${c3.len}`;
+}
+function addressKey(a) {
+  return `${a.family}:${a.value.toString(16)}`;
+}
+
 // src/config/types.ts
 var DEFAULT_CONFIG = {
   policies: "policies",
@@ -24935,19 +25076,9 @@ var CHECKS = {
   mode: (v2) => v2 === "cn2" || v2 === "exact" ? void 0 : 'must be "cn2" (what CN2 creates) or "exact" (what Kubernetes specifies)',
   cluster: (v2) => typeof v2 === "string" && v2.length <= 63 && DNS1123_LABEL.test(v2) ? void 0 : 'must be a cluster name: lower-case letters, digits and "-", at most 63 characters (CN2 prefixes object names with it)',
   cn2ApiVersion: (v2) => typeof v2 === "string" && /^[a-z0-9.-]+\/v[0-9]+((alpha|beta)[0-9]+)?$/.test(v2) ? void 0 : 'must be an apiVersion such as "core.contrail.juniper.net/v1alpha1"',
-  podCIDR: (v2) => typeof v2 === "string" && isCidr(v2) ? void 0 : 'must be a CIDR such as "10.244.0.0/16"',
+  podCIDR: (v2) => typeof v2 === "string" && parseCidrAsWritten(v2) !== void 0 ? void 0 : 'must be a CIDR such as "10.244.0.0/16"',
   inventoryComplete: (v2) => typeof v2 === "boolean" ? void 0 : "must be true or false"
 };
-function isCidr(v2) {
-  const m2 = /^([0-9.]+|[0-9a-fA-F:]+)\/(\d{1,3})$/.exec(v2);
-  if (!m2) return false;
-  const [, ip, len] = m2;
-  if (ip.includes(".")) {
-    const parts = ip.split(".");
-    return parts.length === 4 && parts.every((p2) => /^\d{1,3}$/.test(p2) && Number(p2) <= 255) && Number(len) <= 32;
-  }
-  return ip.includes(":") && Number(len) <= 128;
-}
 async function loadConfig(root, overrides = {}) {
   const absRoot = path.resolve(root);
   const fromFile = await readConfigFile(absRoot);
@@ -25728,147 +25859,6 @@ function selectionLabel(term) {
   const ns2 = term.get("namespace");
   const rest = term.entries.filter(([t2]) => t2 !== "namespace").map(([t2, v2]) => `${t2}.${v2}`);
   return [...ns2 !== void 0 ? [ns2] : [], ...rest].join("-") || "all-pods";
-}
-
-// src/net/ip.ts
-var BITS = { 4: 32, 6: 128 };
-function familyBits(f3) {
-  return BITS[f3];
-}
-function parseIPv4(text) {
-  const parts = text.split(".");
-  if (parts.length !== 4) return void 0;
-  let value = 0n;
-  let leadingZeros = false;
-  for (const p2 of parts) {
-    if (!/^[0-9]{1,3}$/.test(p2)) return void 0;
-    const n = Number(p2);
-    if (n > 255) return void 0;
-    if (p2.length > 1 && p2[0] === "0") leadingZeros = true;
-    value = value << 8n | BigInt(n);
-  }
-  return { value, leadingZeros };
-}
-function parseIPv6(text) {
-  let s = text;
-  let tail = [];
-  let leadingZeros = false;
-  const lastColon = s.lastIndexOf(":");
-  if (s.slice(lastColon + 1).includes(".")) {
-    const v4 = parseIPv4(s.slice(lastColon + 1));
-    if (!v4) return void 0;
-    tail = [v4.value >> 16n, v4.value & 0xffffn];
-    leadingZeros = v4.leadingZeros;
-    s = s.slice(0, lastColon + 1);
-    if (!s.endsWith("::")) s = s.slice(0, -1);
-  }
-  const halves2 = s.split("::");
-  if (halves2.length > 2) return void 0;
-  const groups2 = (h3) => {
-    if (h3 === "") return [];
-    const out = [];
-    for (const g2 of h3.split(":")) {
-      if (!/^[0-9A-Fa-f]{1,4}$/.test(g2)) return void 0;
-      out.push(BigInt(`0x${g2}`));
-    }
-    return out;
-  };
-  const head = groups2(halves2[0]);
-  const rest = halves2.length === 2 ? groups2(halves2[1]) : [];
-  if (!head || !rest) return void 0;
-  (halves2.length === 2 ? rest : head).push(...tail);
-  const total = head.length + rest.length;
-  if (halves2.length === 2 ? total > 7 : total !== 8) return void 0;
-  const all = halves2.length === 2 ? [...head, ...Array(8 - total).fill(0n), ...rest] : head;
-  let value = 0n;
-  for (const g2 of all) value = value << 16n | g2;
-  return { value, leadingZeros };
-}
-function parseAddressAsWritten(text) {
-  const family = text.includes(":") ? 6 : 4;
-  const parsed = family === 6 ? parseIPv6(text) : parseIPv4(text);
-  return parsed && { address: { family, value: parsed.value }, leadingZeros: parsed.leadingZeros };
-}
-function parseCidrAsWritten(text) {
-  const slash = text.indexOf("/");
-  if (slash < 0) return void 0;
-  const ip = parseAddressAsWritten(text.slice(0, slash));
-  const lenText = text.slice(slash + 1);
-  if (!ip || !/^[0-9]{1,3}$/.test(lenText)) return void 0;
-  const { family, value } = ip.address;
-  const len = Number(lenText);
-  if (len > BITS[family]) return void 0;
-  return {
-    cidr: { family, network: value & prefixMask(family, len), len },
-    address: ip.address,
-    leadingZeros: ip.leadingZeros || lenText.length > 1 && lenText[0] === "0"
-  };
-}
-function parseAddress(text) {
-  return parseAddressAsWritten(text.trim())?.address;
-}
-function parseCidr(text) {
-  const slash = text.indexOf("/");
-  if (slash < 0) return void 0;
-  return parseCidrAsWritten(`${text.slice(0, slash).trim()}${text.slice(slash)}`)?.cidr;
-}
-function prefixMask(family, len) {
-  const bits = BigInt(BITS[family]);
-  const all = (1n << bits) - 1n;
-  return len === 0 ? 0n : all >> bits - BigInt(len) << bits - BigInt(len);
-}
-function cidrSize(c3) {
-  return 1n << BigInt(BITS[c3.family] - c3.len);
-}
-function firstAddress(c3) {
-  return c3.network;
-}
-function lastAddress(c3) {
-  return c3.network + cidrSize(c3) - 1n;
-}
-function cidrContains(outer, inner) {
-  if (outer.family !== inner.family || outer.len > inner.len) return false;
-  const shift = BigInt(BITS[outer.family] - outer.len);
-  return outer.network >> shift === inner.network >> shift;
-}
-function cidrContainsAddress(c3, a) {
-  return c3.family === a.family && a.value >= c3.network && a.value <= lastAddress(c3);
-}
-function isStrictSubset(inner, outer) {
-  return inner.len > outer.len && cidrContains(outer, inner);
-}
-var V4_MAPPED_PREFIX = 0xffffn << 32n;
-function isV4Mapped(a) {
-  return a.family === 6 && a.value >> 32n === 0xffffn;
-}
-function unmapV4(c3) {
-  if (c3.len < 96 || !isV4Mapped({ family: c3.family, value: c3.network })) return c3;
-  return { family: 4, network: c3.network - V4_MAPPED_PREFIX, len: c3.len - 96 };
-}
-function formatAddress(a) {
-  if (a.family === 4) return [24n, 16n, 8n, 0n].map((s) => String(a.value >> s & 0xffn)).join(".");
-  const groups2 = Array.from({ length: 8 }, (_3, i) => Number(a.value >> BigInt(112 - 16 * i) & 0xffffn));
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups2[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j3 = i;
-    while (j3 < 8 && groups2[j3] === 0) j3++;
-    if (j3 - i > bestLen) [best, bestLen] = [i, j3 - i];
-    i = j3;
-  }
-  const hex = (gs2) => gs2.map((g2) => g2.toString(16)).join(":");
-  if (best < 0) return hex(groups2);
-  return `${hex(groups2.slice(0, best))}::${hex(groups2.slice(best + bestLen))}`;
-}
-function formatCidr(c3) {
-  return `${formatAddress({ family: c3.family, value: c3.network })}/${c3.len}`;
-}
-function addressKey(a) {
-  return `${a.family}:${a.value.toString(16)}`;
 }
 
 // src/compile/exact/prefixes.ts
@@ -32490,7 +32480,11 @@ function kubernetesNames(contrailNames) {
 }
 function groupByResult(names) {
   const groups2 = /* @__PURE__ */ new Map();
-  for (const [name, k8s] of names) groups2.set(k8s, [...groups2.get(k8s) ?? [], name]);
+  for (const [name, k8s] of names) {
+    const group = groups2.get(k8s);
+    if (group) group.push(name);
+    else groups2.set(k8s, [name]);
+  }
   return groups2;
 }
 
