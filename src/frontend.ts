@@ -2,13 +2,18 @@
  * The front end: policies folder -> validated, defaulted policy model. Load (walk, parse,
  * extract objects), validate as the Kubernetes API server does, default and normalise. Both
  * sides of a diff (working tree, base revision) go through here.
+ *
+ * Everything up to the folder rules is done file by file and depends on the file's path and bytes
+ * only; a FrontEndCache keeps that work by (path, git blob id), so the second side of a diff parses
+ * only the files the pull request changed.
  */
+import { createHash } from 'node:crypto';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import type { FileSource } from './load/file-source.js';
-import { loadObjects } from './load/loader.js';
+import type { FileEntry, FileSource } from './load/file-source.js';
+import { type FileLoad, inReadBatches, listPolicyFiles, loadBytes, loadFile, oversized } from './load/loader.js';
 import type { PolicySet } from './model/policy.js';
-import { toPolicySet } from './validate/normalize.js';
-import { validateObjects } from './validate/validate.js';
+import { type ModelObject, toPolicySet } from './validate/normalize.js';
+import { type CheckedObject, checkFolder, checkObjects, type ValidatedObject } from './validate/validate.js';
 
 export interface FrontEndResult {
   /** The valid objects only, when `diagnostics` has errors (callers stop on errors anyway). */
@@ -21,17 +26,68 @@ export interface FrontEndResult {
   readonly objects: Record<string, number>;
 }
 
+/** One file through the per-file stages: its load problems and its objects, each checked alone. */
+interface FileFront {
+  readonly load: FileLoad;
+  readonly checked: readonly CheckedObject[];
+}
+
+/**
+ * Per-file front-end results by (path, git blob id), and each valid object's model, for reading
+ * several revisions of one repository in one process. The path is part of the key because every
+ * message and origin names it.
+ */
+export class FrontEndCache {
+  private readonly files = new Map<string, FileFront>();
+  readonly models = new WeakMap<ValidatedObject, ModelObject>();
+  /** Files whose per-file work was done, and files found here. */
+  readonly stats = { parsed: 0, reused: 0 };
+
+  async file(source: FileSource, entry: FileEntry): Promise<FileFront> {
+    const refused = oversized(entry);
+    if (refused) return frontOf(refused);
+    const known = source.blobId?.(entry.path);
+    const hit = known !== undefined ? this.files.get(key(entry.path, known)) : undefined;
+    if (hit) return this.reused(hit);
+    const bytes = await source.read(entry.path);
+    const k = key(entry.path, known ?? gitBlobId(bytes));
+    const found = this.files.get(k);
+    if (found) return this.reused(found);
+    const front = frontOf(loadBytes(entry.path, bytes));
+    this.files.set(k, front);
+    this.stats.parsed++;
+    return front;
+  }
+
+  private reused(front: FileFront): FileFront {
+    this.stats.reused++;
+    return front;
+  }
+}
+
+const key = (path: string, blob: string): string => `${path}\u0000${blob}`;
+
+/** The id git gives these bytes as a blob (SHA-1 object format), so working-tree files meet revision files. */
+function gitBlobId(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\u0000`).update(bytes).digest('hex');
+}
+
+function frontOf(load: FileLoad): FileFront {
+  return { load, checked: checkObjects(load.objects) };
+}
+
 /**
  * Reads the policies folder `policiesDir` (repository-relative) of `source`. Problems in the
  * files are diagnostics; it throws (UserError) only when the folder cannot be listed.
  */
-export async function readPolicySet(source: FileSource, policiesDir: string): Promise<FrontEndResult> {
-  const loaded = await loadObjects(source, policiesDir);
-  const validated = validateObjects(loaded.objects);
+export async function readPolicySet(source: FileSource, policiesDir: string, cache?: FrontEndCache): Promise<FrontEndResult> {
+  const files = await listPolicyFiles(source, policiesDir);
+  const fronts = await inReadBatches(files, async (f) => (cache ? cache.file(source, f) : frontOf(await loadFile(source, f))));
+  const validated = checkFolder(fronts.flatMap((f) => f.checked));
   return {
-    policySet: toPolicySet(validated.valid),
-    diagnostics: sortDiagnostics([...loaded.diagnostics, ...validated.diagnostics]),
-    files: loaded.files,
+    policySet: toPolicySet(validated.valid, cache?.models),
+    diagnostics: sortDiagnostics([...fronts.flatMap((f) => f.load.diagnostics), ...validated.diagnostics]),
+    files: files.length,
     objects: validated.counts,
   };
 }

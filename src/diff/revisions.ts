@@ -7,7 +7,7 @@
 import { cmp, type Diagnostic, UserError } from '../diagnostics.js';
 import { compile } from '../compile/index.js';
 import type { Config } from '../config/types.js';
-import { readPolicySet } from '../frontend.js';
+import { FrontEndCache, readPolicySet } from '../frontend.js';
 import type { FileSource } from '../load/file-source.js';
 import { fsSource } from '../load/fs-source.js';
 import { gitTreeSource, type GitTreeSource } from '../load/git-source.js';
@@ -42,10 +42,12 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Diff
   // it); a working tree without it is a mistake, which the front end reports.
   // The base is rendered in full only when it has an output folder, to tell what is stale there.
   const baseRender = (await baseSource.hasFolder(config.output)) ? 'all' : 'report';
-  const base = await compileSide(baseSource, config, await baseSource.hasFolder(config.policies), baseRender);
+  // The head reads again only the files the base does not hold byte for byte.
+  const cache = new FrontEndCache();
+  const base = await compileSide(baseSource, config, await baseSource.hasFolder(config.policies), baseRender, cache);
   const head = headTree
-    ? await compileSide(headTree, config, await headTree.hasFolder(config.policies), 'report')
-    : await compileSide(fsSource(root), config, true, 'report');
+    ? await compileSide(headTree, config, await headTree.hasFolder(config.policies), 'report', cache)
+    : await compileSide(fsSource(root), config, true, 'report', cache);
 
   let flows: FlowComparer | undefined;
   let noFlowsReason: string | undefined;
@@ -80,11 +82,17 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Diff
  * `render`: `all`, every file a render writes; `report`, only the files the report reads (the
  * rule table and the VNC snapshot: the CN2 resources are most of a render's time).
  */
-async function compileSide(source: FileSource, config: Config, readPolicies: boolean, render: 'all' | 'report'): Promise<CompiledSide> {
+async function compileSide(
+  source: FileSource,
+  config: Config,
+  readPolicies: boolean,
+  render: 'all' | 'report',
+  cache: FrontEndCache,
+): Promise<CompiledSide> {
   const diagnostics: Diagnostic[] = [];
   let policySet: PolicySet = { policies: [], namespaces: [], workloads: [] };
   if (readPolicies) {
-    const front = await readPolicySet(source, config.policies);
+    const front = await readPolicySet(source, config.policies, cache);
     diagnostics.push(...front.diagnostics);
     policySet = front.policySet;
   }

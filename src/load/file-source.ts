@@ -17,4 +17,9 @@ export interface FileSource {
    */
   list(dir: string): Promise<FileEntry[]>;
   read(path: string): Promise<Buffer>;
+  /**
+   * The git blob id of a file `list` returned, when the source knows it without reading the file
+   * (a git revision does); undefined otherwise. Equal ids mean equal bytes.
+   */
+  blobId?(path: string): string | undefined;
 }

@@ -118,6 +118,10 @@ class GitTree implements GitTreeSource {
     return out;
   }
 
+  blobId(file: string): string | undefined {
+    return this.blobs.get(file);
+  }
+
   async read(file: string): Promise<Buffer> {
     let oid = this.blobs.get(file);
     if (oid === undefined) {

@@ -46,12 +46,7 @@ export async function listPolicyFiles(source: FileSource, dir: string): Promise<
 /** Reads every policy file under `dir`. Throws only what `source.list` throws (a missing folder). */
 export async function loadObjects(source: FileSource, dir: string): Promise<LoadResult> {
   const files = await listPolicyFiles(source, dir);
-  const perFile: FileLoad[] = new Array(files.length);
-  for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
-    const batch = files.slice(i, i + READ_CONCURRENCY);
-    const loaded = await Promise.all(batch.map((f) => loadFile(source, f)));
-    loaded.forEach((l, k) => (perFile[i + k] = l));
-  }
+  const perFile = await inReadBatches(files, (f) => loadFile(source, f));
   return {
     objects: perFile.flatMap((f) => f.objects),
     diagnostics: perFile.flatMap((f) => f.diagnostics),
@@ -59,17 +54,38 @@ export async function loadObjects(source: FileSource, dir: string): Promise<Load
   };
 }
 
-interface FileLoad {
-  objects: LoadedObject[];
-  diagnostics: Diagnostic[];
+/** `read` over every file, READ_CONCURRENCY at a time, results in the files' order. */
+export async function inReadBatches<T>(files: readonly FileEntry[], read: (f: FileEntry) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(files.length);
+  for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
+    const batch = files.slice(i, i + READ_CONCURRENCY);
+    const done = await Promise.all(batch.map(read));
+    done.forEach((r, k) => (out[i + k] = r));
+  }
+  return out;
 }
 
-async function loadFile(source: FileSource, entry: FileEntry): Promise<FileLoad> {
-  const file = entry.path;
-  if (entry.size > MAX_FILE_BYTES) {
-    return failed(fileDiagnostic(file, 'error', `file is ${entry.size} bytes, over the 10 MiB limit for a policy file: split it or move it out of the policies folder`));
-  }
-  const decoded = decodeText(await source.read(file));
+/** The objects of one file, and what is wrong with it as a whole. */
+export interface FileLoad {
+  readonly objects: LoadedObject[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Loads one listed file; a file over MAX_FILE_BYTES is refused unread. */
+export async function loadFile(source: FileSource, entry: FileEntry): Promise<FileLoad> {
+  const refused = oversized(entry);
+  return refused ?? loadBytes(entry.path, await source.read(entry.path));
+}
+
+/** The refusal of a file too large to read, or undefined. */
+export function oversized(entry: FileEntry): FileLoad | undefined {
+  if (entry.size <= MAX_FILE_BYTES) return undefined;
+  return failed(fileDiagnostic(entry.path, 'error', `file is ${entry.size} bytes, over the 10 MiB limit for a policy file: split it or move it out of the policies folder`));
+}
+
+/** Decodes (UTF-8, no binary) and parses one file's bytes. */
+export function loadBytes(file: string, bytes: Buffer): FileLoad {
+  const decoded = decodeText(bytes);
   if (!decoded.ok) return failed(fileDiagnostic(file, 'error', decoded.message, decoded.line, decoded.col));
   return loadText(file, decoded.text);
 }
@@ -88,7 +104,7 @@ export function loadText(file: string, text: string): FileLoad {
     // empty file among others succeeds. An empty file changes nothing in the compiled result.
     return failed(fileDiagnostic(file, 'notice', 'no Kubernetes objects in this file'));
   }
-  const out: FileLoad = { objects: [], diagnostics: [] };
+  const out = { objects: [] as LoadedObject[], diagnostics: [] as Diagnostic[] };
   for (const d of documents) collectObjects(d, [], d.value, out);
   return out;
 }

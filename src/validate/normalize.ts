@@ -138,15 +138,38 @@ function workload(kind: WorkloadKind, m: unknown, origin: Origin): Workload {
 const byNamespaceName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }): number =>
   cmp(a.namespace, b.namespace) || cmp(a.name, b.name);
 
-/** The model of valid objects, each list sorted by (namespace, name) (workloads then by kind). */
-export function toPolicySet(objects: readonly ValidatedObject[]): PolicySet {
+/** What one valid object becomes in the model. */
+export type ModelObject =
+  | { readonly kind: 'NetworkPolicy'; readonly policy: NetworkPolicy }
+  | { readonly kind: 'Namespace'; readonly namespace: Namespace }
+  | { readonly kind: 'Workload'; readonly workload: Workload }
+  | { readonly kind: 'none' };
+
+export function toModelObject(o: ValidatedObject): ModelObject {
+  if (o.kind === 'NetworkPolicy') return { kind: 'NetworkPolicy', policy: networkPolicy(o.manifest as NetworkPolicyManifest, o.origin) };
+  if (o.kind === 'Namespace') return { kind: 'Namespace', namespace: namespace(o.manifest as NamespaceManifest, o.origin) };
+  if (isWorkloadKind(o.kind)) return { kind: 'Workload', workload: workload(o.kind, o.manifest, o.origin) };
+  return { kind: 'none' };
+}
+
+/**
+ * The model of valid objects, each list sorted by (namespace, name) (workloads then by kind).
+ * `memo` keeps each object's model by the object's identity, for callers that validate the same
+ * objects again (the two sides of a diff).
+ */
+export function toPolicySet(objects: readonly ValidatedObject[], memo?: WeakMap<ValidatedObject, ModelObject>): PolicySet {
   const policies: NetworkPolicy[] = [];
   const namespaces: Namespace[] = [];
   const workloads: Workload[] = [];
   for (const o of objects) {
-    if (o.kind === 'NetworkPolicy') policies.push(networkPolicy(o.manifest as NetworkPolicyManifest, o.origin));
-    else if (o.kind === 'Namespace') namespaces.push(namespace(o.manifest as NamespaceManifest, o.origin));
-    else if (isWorkloadKind(o.kind)) workloads.push(workload(o.kind, o.manifest, o.origin));
+    let m = memo?.get(o);
+    if (!m) {
+      m = toModelObject(o);
+      memo?.set(o, m);
+    }
+    if (m.kind === 'NetworkPolicy') policies.push(m.policy);
+    else if (m.kind === 'Namespace') namespaces.push(m.namespace);
+    else if (m.kind === 'Workload') workloads.push(m.workload);
   }
   policies.sort(byNamespaceName);
   namespaces.sort((a, b) => cmp(a.name, b.name));

@@ -1,8 +1,10 @@
 /**
  * Validation rules, graphql-js style: a rule is a factory of visitors; the walker (`walk.ts`)
  * calls each visitor's hooks as it goes through the decoded objects, and a rule reports through
- * its context. `create` runs once per validation of a whole folder, so a rule may keep state
- * across objects (duplicate names).
+ * its context. An object rule sees each object alone (its findings depend on that object only,
+ * so they are reused wherever the same file is read again); a folder rule (`scope: 'folder'`)
+ * sees every object of the folder in order with one visitor, so it may keep state across
+ * objects (duplicate names).
  */
 import type { Severity } from '../diagnostics.js';
 import type { Origin, Path } from '../model/source.js';
@@ -57,6 +59,8 @@ export interface Visitor {
 export interface Rule {
   /** Kebab-case, the file name under `rules/`. */
   readonly name: string;
+  /** `folder`: one visitor for the whole folder; default `object`: findings depend on the object alone. */
+  readonly scope?: 'object' | 'folder';
   create(context: RuleContext): Visitor;
 }
 

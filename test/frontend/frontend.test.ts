@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatDiagnostic } from '../../src/diagnostics.js';
-import { readPolicySet } from '../../src/frontend.js';
+import { FrontEndCache, readPolicySet } from '../../src/frontend.js';
 import { fsSource } from '../../src/load/fs-source.js';
 import { memorySource } from '../../src/load/memory-source.js';
 import { fieldPath, positionOf, type Origin } from '../../src/model/source.js';
@@ -197,6 +197,45 @@ test('the same policy name twice in a namespace across files: reported at the se
   ]);
   // Only valid objects remain in the model.
   assert.equal(r.policySet.policies.map((p) => `${p.namespace}/${p.name} ${p.origin.doc.file}`), ['other/db policies/c.yaml', 'shop/db policies/a.yaml']);
+});
+
+test('a cache shared by two revisions parses only what differs, and each revision reads as it would alone', async () => {
+  const np = (ns: string, name: string, port: number): string =>
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  namespace: ${ns}\n  name: ${name}\nspec:\n  ingress:\n  - ports:\n    - port: ${port}\n`;
+  const base = {
+    'policies/a.yaml': np('shop', 'db', 5432),
+    'policies/b.yaml': np('shop', 'web', 80),
+    'policies/c.yaml': np('shop', 'api', 8080),
+  };
+  const head = {
+    'policies/a.yaml': np('shop', 'db', 5433), // changed
+    'policies/b.yaml': base['policies/b.yaml'],
+    'policies/c2.yaml': base['policies/c.yaml'], // the same bytes under another name
+    'policies/d.yaml': np('shop', 'web', 81), // a duplicate of b's name, only on the head
+  };
+  const cache = new FrontEndCache();
+  const baseRead = await readPolicySet(memorySource(base), 'policies', cache);
+  const headRead = await readPolicySet(memorySource(head), 'policies', cache);
+  assert.equal(cache.stats, { parsed: 6, reused: 1 });
+  for (const [files, cached] of [
+    [base, baseRead],
+    [head, headRead],
+  ] as const) {
+    const alone = await readPolicySet(memorySource(files), 'policies');
+    assert.equal(cached.diagnostics.map(formatDiagnostic), alone.diagnostics.map(formatDiagnostic));
+    assert.equal(plain(cached.policySet), plain(alone.policySet));
+    assert.equal(cached.policySet.policies.map((p) => where(p.origin)), alone.policySet.policies.map((p) => where(p.origin)));
+  }
+  // The folder rules run per revision: the duplicate is the head's only.
+  assert.equal(baseRead.diagnostics.map(formatDiagnostic), []);
+  assert.equal(headRead.diagnostics.map(formatDiagnostic), [
+    'policies/d.yaml:5:9: error: metadata.name: NetworkPolicy "web" in namespace "shop" is already defined at policies/b.yaml:5:9',
+  ]);
+  assert.equal(headRead.policySet.policies.map((p) => `${p.name} ${p.origin.doc.file} ${p.ingress[0]!.ports[0]!.port}`), [
+    'api policies/c2.yaml 8080',
+    'db policies/a.yaml 5433',
+    'web policies/b.yaml 80',
+  ]);
 });
 
 test('every problem is reported, sorted by file and line; invalid objects are left out', async () => {

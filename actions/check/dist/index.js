@@ -22,9 +22,9 @@ var __commonJS = (cb, mod) => function __require2() {
 };
 var __copyProps = (to2, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key2 of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to2, key2) && key2 !== except)
-        __defProp(to2, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
+    for (let key3 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to2, key3) && key3 !== except)
+        __defProp(to2, key3, { get: () => from[key3], enumerable: !(desc = __getOwnPropDesc(from, key3)) || desc.enumerable });
   }
   return to2;
 };
@@ -808,9 +808,9 @@ var require_constants = __commonJS({
       "X-XSS-Protection"
     ];
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key2 = wellknownHeaderNames[i];
-      const lowerCasedKey = key2.toLowerCase();
-      headerNameLowerCasedRecord[key2] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
+      const key3 = wellknownHeaderNames[i];
+      const lowerCasedKey = key3.toLowerCase();
+      headerNameLowerCasedRecord[key3] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
     }
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     module.exports = {
@@ -844,16 +844,16 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key2, value, index) {
-        if (index === void 0 || index >= key2.length) {
+      constructor(key3, value, index) {
+        if (index === void 0 || index >= key3.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key2.charCodeAt(index);
+        const code = this.code = key3.charCodeAt(index);
         if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key2.length !== ++index) {
-          this.middle = new _TstNode(key2, value, index);
+        if (key3.length !== ++index) {
+          this.middle = new _TstNode(key3, value, index);
         } else {
           this.value = value;
         }
@@ -862,15 +862,15 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        */
-      add(key2, value) {
-        const length = key2.length;
+      add(key3, value) {
+        const length = key3.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
         }
         let index = 0;
         let node = this;
         while (true) {
-          const code = key2.charCodeAt(index);
+          const code = key3.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
@@ -881,20 +881,20 @@ var require_tree = __commonJS({
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key2, value, index);
+              node.middle = new _TstNode(key3, value, index);
               break;
             }
           } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key2, value, index);
+              node.left = new _TstNode(key3, value, index);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key2, value, index);
+            node.right = new _TstNode(key3, value, index);
             break;
           }
         }
@@ -903,12 +903,12 @@ var require_tree = __commonJS({
        * @param {Uint8Array} key
        * @return {TstNode | null}
        */
-      search(key2) {
-        const keylength = key2.length;
+      search(key3) {
+        const keylength = key3.length;
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key2[index];
+          let code = key3[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
@@ -933,25 +933,25 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        * */
-      insert(key2, value) {
+      insert(key3, value) {
         if (this.node === null) {
-          this.node = new TstNode(key2, value, 0);
+          this.node = new TstNode(key3, value, 0);
         } else {
-          this.node.add(key2, value);
+          this.node.add(key3, value);
         }
       }
       /**
        * @param {Uint8Array} key
        * @return {any}
        */
-      lookup(key2) {
-        return this.node?.search(key2)?.value ?? null;
+      lookup(key3) {
+        return this.node?.search(key3)?.value ?? null;
       }
     };
     var tree = new TernarySearchTree();
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key2 = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
-      tree.insert(key2, key2);
+      const key3 = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
+      tree.insert(key3, key3);
     }
     module.exports = {
       TernarySearchTree,
@@ -1175,20 +1175,20 @@ var require_util = __commonJS({
     function parseHeaders(headers, obj) {
       if (obj === void 0) obj = {};
       for (let i = 0; i < headers.length; i += 2) {
-        const key2 = headerNameToString(headers[i]);
-        let val = obj[key2];
+        const key3 = headerNameToString(headers[i]);
+        let val = obj[key3];
         if (val) {
           if (typeof val === "string") {
             val = [val];
-            obj[key2] = val;
+            obj[key3] = val;
           }
           val.push(headers[i + 1].toString("utf8"));
         } else {
           const headersValue = headers[i + 1];
           if (typeof headersValue === "string") {
-            obj[key2] = headersValue;
+            obj[key3] = headersValue;
           } else {
-            obj[key2] = Array.isArray(headersValue) ? headersValue.map((x3) => x3.toString("utf8")) : headersValue.toString("utf8");
+            obj[key3] = Array.isArray(headersValue) ? headersValue.map((x3) => x3.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
@@ -1202,21 +1202,21 @@ var require_util = __commonJS({
       const ret = new Array(len);
       let hasContentLength = false;
       let contentDispositionIdx = -1;
-      let key2;
+      let key3;
       let val;
       let kLen = 0;
       for (let n2 = 0; n2 < headers.length; n2 += 2) {
-        key2 = headers[n2];
+        key3 = headers[n2];
         val = headers[n2 + 1];
-        typeof key2 !== "string" && (key2 = key2.toString());
+        typeof key3 !== "string" && (key3 = key3.toString());
         typeof val !== "string" && (val = val.toString("utf8"));
-        kLen = key2.length;
-        if (kLen === 14 && key2[7] === "-" && (key2 === "content-length" || key2.toLowerCase() === "content-length")) {
+        kLen = key3.length;
+        if (kLen === 14 && key3[7] === "-" && (key3 === "content-length" || key3.toLowerCase() === "content-length")) {
           hasContentLength = true;
-        } else if (kLen === 19 && key2[7] === "-" && (key2 === "content-disposition" || key2.toLowerCase() === "content-disposition")) {
+        } else if (kLen === 19 && key3[7] === "-" && (key3 === "content-disposition" || key3.toLowerCase() === "content-disposition")) {
           contentDispositionIdx = n2 + 1;
         }
-        ret[n2] = key2;
+        ret[n2] = key3;
         ret[n2 + 1] = val;
       }
       if (hasContentLength && contentDispositionIdx !== -1) {
@@ -1957,20 +1957,20 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key2, value) {
-        processHeader(this, key2, value);
+      addHeader(key3, value) {
+        processHeader(this, key3, value);
         return this;
       }
     };
-    function processHeader(request2, key2, val) {
+    function processHeader(request2, key3, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
-        throw new InvalidArgumentError(`invalid ${key2} header`);
+        throw new InvalidArgumentError(`invalid ${key3} header`);
       } else if (val === void 0) {
         return;
       }
-      let headerName = headerNameLowerCasedRecord[key2];
+      let headerName = headerNameLowerCasedRecord[key3];
       if (headerName === void 0) {
-        headerName = key2.toLowerCase();
+        headerName = key3.toLowerCase();
         if (headerNameLowerCasedRecord[headerName] === void 0 && !isValidHTTPToken(headerName)) {
           throw new InvalidArgumentError("invalid header key");
         }
@@ -1980,17 +1980,17 @@ var require_request = __commonJS({
         for (let i = 0; i < val.length; i++) {
           if (typeof val[i] === "string") {
             if (!isValidHeaderValue(val[i])) {
-              throw new InvalidArgumentError(`invalid ${key2} header`);
+              throw new InvalidArgumentError(`invalid ${key3} header`);
             }
             arr.push(val[i]);
           } else if (val[i] === null) {
             arr.push("");
           } else if (typeof val[i] === "object") {
-            throw new InvalidArgumentError(`invalid ${key2} header`);
+            throw new InvalidArgumentError(`invalid ${key3} header`);
           } else {
             const str2 = `${val[i]}`;
             if (!isValidHeaderValue(str2)) {
-              throw new InvalidArgumentError(`invalid ${key2} header`);
+              throw new InvalidArgumentError(`invalid ${key3} header`);
             }
             arr.push(str2);
           }
@@ -1998,14 +1998,14 @@ var require_request = __commonJS({
         val = arr;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key2} header`);
+          throw new InvalidArgumentError(`invalid ${key3} header`);
         }
       } else if (val === null) {
         val = "";
       } else {
         val = `${val}`;
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key2} header`);
+          throw new InvalidArgumentError(`invalid ${key3} header`);
         }
       }
       if (headerName === "host") {
@@ -2026,7 +2026,7 @@ var require_request = __commonJS({
         }
       } else if (request2.contentType === null && headerName === "content-type") {
         request2.contentType = val;
-        request2.headers.push(key2, val);
+        request2.headers.push(key3, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2040,7 +2040,7 @@ var require_request = __commonJS({
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key2, val);
+        request2.headers.push(key3, val);
       }
     }
     module.exports = Request;
@@ -2528,13 +2528,13 @@ var require_connect = __commonJS({
         constructor(maxCachedSessions) {
           this._maxCachedSessions = maxCachedSessions;
           this._sessionCache = /* @__PURE__ */ new Map();
-          this._sessionRegistry = new global.FinalizationRegistry((key2) => {
+          this._sessionRegistry = new global.FinalizationRegistry((key3) => {
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key2);
+            const ref = this._sessionCache.get(key3);
             if (ref !== void 0 && ref.deref() === void 0) {
-              this._sessionCache.delete(key2);
+              this._sessionCache.delete(key3);
             }
           });
         }
@@ -2698,10 +2698,10 @@ var require_utils = __commonJS({
     exports.enumToMap = void 0;
     function enumToMap(obj) {
       const res = {};
-      Object.keys(obj).forEach((key2) => {
-        const value = obj[key2];
+      Object.keys(obj).forEach((key3) => {
+        const value = obj[key3];
         if (typeof value === "number") {
-          res[key2] = value;
+          res[key3] = value;
         }
       });
       return res;
@@ -2878,9 +2878,9 @@ var require_constants2 = __commonJS({
     ];
     exports.METHOD_MAP = utils_1.enumToMap(METHODS);
     exports.H_METHOD_MAP = {};
-    Object.keys(exports.METHOD_MAP).forEach((key2) => {
-      if (/^H/.test(key2)) {
-        exports.H_METHOD_MAP[key2] = exports.METHOD_MAP[key2];
+    Object.keys(exports.METHOD_MAP).forEach((key3) => {
+      if (/^H/.test(key3)) {
+        exports.H_METHOD_MAP[key3] = exports.METHOD_MAP[key3];
       }
     });
     var FINISH;
@@ -3851,19 +3851,19 @@ var require_webidl = __commonJS({
         const result = {};
         if (!types.isProxy(O3)) {
           const keys2 = [...Object.getOwnPropertyNames(O3), ...Object.getOwnPropertySymbols(O3)];
-          for (const key2 of keys2) {
-            const typedKey = keyConverter(key2, prefix, argument);
-            const typedValue = valueConverter(O3[key2], prefix, argument);
+          for (const key3 of keys2) {
+            const typedKey = keyConverter(key3, prefix, argument);
+            const typedValue = valueConverter(O3[key3], prefix, argument);
             result[typedKey] = typedValue;
           }
           return result;
         }
         const keys = Reflect.ownKeys(O3);
-        for (const key2 of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O3, key2);
+        for (const key3 of keys) {
+          const desc = Reflect.getOwnPropertyDescriptor(O3, key3);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key2, prefix, argument);
-            const typedValue = valueConverter(O3[key2], prefix, argument);
+            const typedKey = keyConverter(key3, prefix, argument);
+            const typedValue = valueConverter(O3[key3], prefix, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -3894,29 +3894,29 @@ var require_webidl = __commonJS({
           });
         }
         for (const options of converters) {
-          const { key: key2, defaultValue, required, converter } = options;
+          const { key: key3, defaultValue, required, converter } = options;
           if (required === true) {
-            if (!Object.hasOwn(dictionary, key2)) {
+            if (!Object.hasOwn(dictionary, key3)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `Missing required key "${key2}".`
+                message: `Missing required key "${key3}".`
               });
             }
           }
-          let value = dictionary[key2];
+          let value = dictionary[key3];
           const hasDefault = Object.hasOwn(options, "defaultValue");
           if (hasDefault && value !== null) {
             value ??= defaultValue();
           }
           if (required || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key2}`);
+            value = converter(value, prefix, `${argument}.${key3}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
                 header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key2] = value;
+            dict[key3] = value;
           }
         }
         return dict;
@@ -4531,18 +4531,18 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key2, [valueIndex]: value } = values[index];
+          const { [keyIndex]: key3, [valueIndex]: value } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
             case "key":
-              result = key2;
+              result = key3;
               break;
             case "value":
               result = value;
               break;
             case "key+value":
-              result = [key2, value];
+              result = [key3, value];
               break;
           }
           return {
@@ -4608,8 +4608,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key2, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key2, this);
+            for (const { 0: key3, 1: value } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value, key3, this);
             }
           }
         }
@@ -6052,15 +6052,15 @@ var require_client_h1 = __commonJS({
         } else {
           this.headers[len - 1] = Buffer.concat([this.headers[len - 1], buf]);
         }
-        const key2 = this.headers[len - 2];
-        if (key2.length === 10) {
-          const headerName = util.bufferToLowerCasedHeaderName(key2);
+        const key3 = this.headers[len - 2];
+        if (key3.length === 10) {
+          const headerName = util.bufferToLowerCasedHeaderName(key3);
           if (headerName === "keep-alive") {
             this.keepAlive += buf.toString();
           } else if (headerName === "connection") {
             this.connection += buf.toString();
           }
-        } else if (key2.length === 14 && util.bufferToLowerCasedHeaderName(key2) === "content-length") {
+        } else if (key3.length === 14 && util.bufferToLowerCasedHeaderName(key3) === "content-length") {
           this.contentLength += buf.toString();
         }
         this.trackHeader(buf.length);
@@ -6558,15 +6558,15 @@ upgrade: ${upgrade}\r
       }
       if (Array.isArray(headers)) {
         for (let n2 = 0; n2 < headers.length; n2 += 2) {
-          const key2 = headers[n2 + 0];
+          const key3 = headers[n2 + 0];
           const val = headers[n2 + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key2}: ${val[i]}\r
+              header += `${key3}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key2}: ${val}\r
+            header += `${key3}: ${val}\r
 `;
           }
         }
@@ -7076,18 +7076,18 @@ var require_client_h2 = __commonJS({
       }
       const headers = {};
       for (let n2 = 0; n2 < reqHeaders.length; n2 += 2) {
-        const key2 = reqHeaders[n2 + 0];
+        const key3 = reqHeaders[n2 + 0];
         const val = reqHeaders[n2 + 1];
         if (Array.isArray(val)) {
           for (let i = 0; i < val.length; i++) {
-            if (headers[key2]) {
-              headers[key2] += `,${val[i]}`;
+            if (headers[key3]) {
+              headers[key3] += `,${val[i]}`;
             } else {
-              headers[key2] = val[i];
+              headers[key3] = val[i];
             }
           }
         } else {
-          headers[key2] = val;
+          headers[key3] = val;
         }
       }
       let stream;
@@ -7582,9 +7582,9 @@ var require_redirect_handler = __commonJS({
           }
         }
       } else if (headers && typeof headers === "object") {
-        for (const key2 of Object.keys(headers)) {
-          if (!shouldRemoveHeader(key2, removeContent, unknownOrigin)) {
-            ret.push(key2, headers[key2]);
+        for (const key3 of Object.keys(headers)) {
+          if (!shouldRemoveHeader(key3, removeContent, unknownOrigin)) {
+            ret.push(key3, headers[key3]);
           }
         }
       } else {
@@ -8665,16 +8665,16 @@ var require_agent = __commonJS({
         return ret;
       }
       [kDispatch](opts, handler2) {
-        let key2;
+        let key3;
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
-          key2 = String(opts.origin);
+          key3 = String(opts.origin);
         } else {
           throw new InvalidArgumentError("opts.origin must be a non-empty string or URL.");
         }
-        let dispatcher = this[kClients].get(key2);
+        let dispatcher = this[kClients].get(key3);
         if (!dispatcher) {
           dispatcher = this[kFactory](opts.origin, this[kOptions]).on("drain", this[kOnDrain]).on("connect", this[kOnConnect]).on("disconnect", this[kOnDisconnect]).on("connectionError", this[kOnConnectionError]);
-          this[kClients].set(key2, dispatcher);
+          this[kClients].set(key3, dispatcher);
         }
         return dispatcher.dispatch(opts, handler2);
       }
@@ -8913,7 +8913,7 @@ var require_proxy_agent = __commonJS({
       return headers;
     }
     function throwIfProxyAuthIsSent(headers) {
-      const existProxyAuth = headers && Object.keys(headers).find((key2) => key2.toLowerCase() === "proxy-authorization");
+      const existProxyAuth = headers && Object.keys(headers).find((key3) => key3.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
         throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
@@ -10691,18 +10691,18 @@ var require_mock_utils = __commonJS({
         })
       );
     }
-    function getHeaderByName(headers, key2) {
+    function getHeaderByName(headers, key3) {
       if (Array.isArray(headers)) {
         for (let i = 0; i < headers.length; i += 2) {
-          if (headers[i].toLocaleLowerCase() === key2.toLocaleLowerCase()) {
+          if (headers[i].toLocaleLowerCase() === key3.toLocaleLowerCase()) {
             return headers[i + 1];
           }
         }
         return void 0;
       } else if (typeof headers.get === "function") {
-        return headers.get(key2);
+        return headers.get(key3);
       } else {
-        return lowerCaseEntries(headers)[key2.toLocaleLowerCase()];
+        return lowerCaseEntries(headers)[key3.toLocaleLowerCase()];
       }
     }
     function buildHeadersFromArray(headers) {
@@ -10766,41 +10766,41 @@ var require_mock_utils = __commonJS({
         return data.toString();
       }
     }
-    function getMockDispatch(mockDispatches, key2) {
-      const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
+    function getMockDispatch(mockDispatches, key3) {
+      const basePath = key3.query ? buildURL(key3.path, key3.query) : key3.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl(path5), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key2.method));
+      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key3.method));
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key2.method}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key3.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key2.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key3.body) : true);
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key2.body}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key3.body}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key2.headers));
+      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key3.headers));
       if (matchedMockDispatches.length === 0) {
-        const headers = typeof key2.headers === "object" ? JSON.stringify(key2.headers) : key2.headers;
+        const headers = typeof key3.headers === "object" ? JSON.stringify(key3.headers) : key3.headers;
         throw new MockNotMatchedError(`Mock dispatch not matched for headers '${headers}' on path '${resolvedPath}'`);
       }
       return matchedMockDispatches[0];
     }
-    function addMockDispatch(mockDispatches, key2, data) {
+    function addMockDispatch(mockDispatches, key3, data) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false };
       const replyData = typeof data === "function" ? { callback: data } : { ...data };
-      const newMockDispatch = { ...baseData, ...key2, pending: true, data: { error: null, ...replyData } };
+      const newMockDispatch = { ...baseData, ...key3, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       return newMockDispatch;
     }
-    function deleteMockDispatch(mockDispatches, key2) {
+    function deleteMockDispatch(mockDispatches, key3) {
       const index = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
-        return matchKey(dispatch, key2);
+        return matchKey(dispatch, key3);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -10820,9 +10820,9 @@ var require_mock_utils = __commonJS({
       const keys = Object.keys(data);
       const result = [];
       for (let i = 0; i < keys.length; ++i) {
-        const key2 = keys[i];
-        const value = data[key2];
-        const name = Buffer.from(`${key2}`);
+        const key3 = keys[i];
+        const value = data[key3];
+        const name = Buffer.from(`${key3}`);
         if (Array.isArray(value)) {
           for (let j3 = 0; j3 < value.length; ++j3) {
             result.push(name, Buffer.from(`${value[j3]}`));
@@ -10844,8 +10844,8 @@ var require_mock_utils = __commonJS({
       return Buffer.concat(buffers).toString("utf8");
     }
     function mockDispatch(opts, handler2) {
-      const key2 = buildKey(opts);
-      const mockDispatch2 = getMockDispatch(this[kDispatches], key2);
+      const key3 = buildKey(opts);
+      const mockDispatch2 = getMockDispatch(this[kDispatches], key3);
       mockDispatch2.timesInvoked++;
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
@@ -10855,7 +10855,7 @@ var require_mock_utils = __commonJS({
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
       if (error2 !== null) {
-        deleteMockDispatch(this[kDispatches], key2);
+        deleteMockDispatch(this[kDispatches], key3);
         handler2.onError(error2);
         return true;
       }
@@ -10880,7 +10880,7 @@ var require_mock_utils = __commonJS({
         handler2.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler2.onData?.(Buffer.from(responseData));
         handler2.onComplete?.(responseTrailers);
-        deleteMockDispatch(mockDispatches, key2);
+        deleteMockDispatch(mockDispatches, key3);
       }
       function resume() {
       }
@@ -12787,16 +12787,16 @@ var require_dispatcher_weakref = __commonJS({
       constructor(finalizer) {
         this.finalizer = finalizer;
       }
-      register(dispatcher, key2) {
+      register(dispatcher, key3) {
         if (dispatcher.on) {
           dispatcher.on("disconnect", () => {
             if (dispatcher[kConnected] === 0 && dispatcher[kSize] === 0) {
-              this.finalizer(key2);
+              this.finalizer(key3);
             }
           });
         }
       }
-      unregister(key2) {
+      unregister(key3) {
       }
     };
     module.exports = function() {
@@ -16281,8 +16281,8 @@ var require_util6 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key2, ...value] = part.split("=");
-        const trimmedKey = key2.trim();
+        const [key3, ...value] = part.split("=");
+        const trimmedKey = key3.trim();
         const joinedValue = value.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
@@ -19279,8 +19279,8 @@ var require_common = __commonJS({
       createDebug.enabled = enabled;
       createDebug.humanize = require_ms();
       createDebug.destroy = destroy;
-      Object.keys(env).forEach((key2) => {
-        createDebug[key2] = env[key2];
+      Object.keys(env).forEach((key3) => {
+        createDebug[key3] = env[key3];
       });
       createDebug.names = [];
       createDebug.skips = [];
@@ -19715,13 +19715,13 @@ var require_node = __commonJS({
       }
     } catch (error2) {
     }
-    exports.inspectOpts = Object.keys(process.env).filter((key2) => {
-      return /^debug_/i.test(key2);
-    }).reduce((obj, key2) => {
-      const prop = key2.substring(6).toLowerCase().replace(/_([a-z])/g, (_3, k2) => {
+    exports.inspectOpts = Object.keys(process.env).filter((key3) => {
+      return /^debug_/i.test(key3);
+    }).reduce((obj, key3) => {
+      const prop = key3.substring(6).toLowerCase().replace(/_([a-z])/g, (_3, k2) => {
         return k2.toUpperCase();
       });
-      let val = process.env[key2];
+      let val = process.env[key3];
       if (/^(yes|on|true|enabled)$/i.test(val)) {
         val = true;
       } else if (/^(no|off|false|disabled)$/i.test(val)) {
@@ -20633,27 +20633,27 @@ var require_light = __commonJS({
               }
             }
           }
-          key(key2 = "") {
+          key(key3 = "") {
             var ref;
-            return (ref = this.instances[key2]) != null ? ref : (() => {
+            return (ref = this.instances[key3]) != null ? ref : (() => {
               var limiter;
-              limiter = this.instances[key2] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-                id: `${this.id}-${key2}`,
+              limiter = this.instances[key3] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key3}`,
                 timeout: this.timeout,
                 connection: this.connection
               }));
-              this.Events.trigger("created", limiter, key2);
+              this.Events.trigger("created", limiter, key3);
               return limiter;
             })();
           }
-          async deleteKey(key2 = "") {
+          async deleteKey(key3 = "") {
             var deleted, instance;
-            instance = this.instances[key2];
+            instance = this.instances[key3];
             if (this.connection) {
-              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key2}`)]);
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key3}`)]);
             }
             if (instance != null) {
-              delete this.instances[key2];
+              delete this.instances[key3];
               await instance.disconnect();
             }
             return instance != null || deleted > 0;
@@ -21262,16 +21262,16 @@ var Command = class {
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
       let first = true;
-      for (const key2 in this.properties) {
-        if (this.properties.hasOwnProperty(key2)) {
-          const val = this.properties[key2];
+      for (const key3 in this.properties) {
+        if (this.properties.hasOwnProperty(key3)) {
+          const val = this.properties[key3];
           if (val) {
             if (first) {
               first = false;
             } else {
               cmdStr += ",";
             }
-            cmdStr += `${key2}=${escapeProperty(val)}`;
+            cmdStr += `${key3}=${escapeProperty(val)}`;
           }
         }
       }
@@ -21303,16 +21303,16 @@ function issueFileCommand(command, message) {
     encoding: "utf8"
   });
 }
-function prepareKeyValueMessage(key2, value) {
+function prepareKeyValueMessage(key3, value) {
   const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key2.includes(delimiter)) {
+  if (key3.includes(delimiter)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
   }
   if (convertedValue.includes(delimiter)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
   }
-  return `${key2}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+  return `${key3}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -21443,7 +21443,7 @@ var Summary = class {
    * @returns {string} content wrapped in HTML element
    */
   wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key2, value]) => ` ${key2}="${value}"`).join("");
+    const htmlAttrs = Object.entries(attrs).map(([key3, value]) => ` ${key3}="${value}"`).join("");
     if (!content) {
       return `<${tag}${htmlAttrs}>`;
     }
@@ -22206,7 +22206,7 @@ function isPlainObject(data) {
 }
 function pick(object, keys) {
   const result = {};
-  for (const key2 of keys) if (object[key2] !== void 0) result[key2] = object[key2];
+  for (const key3 of keys) if (object[key3] !== void 0) result[key3] = object[key3];
   return result;
 }
 var omapTag = defineSequenceTag("tag:yaml.org,2002:omap", {
@@ -22215,17 +22215,17 @@ var omapTag = defineSequenceTag("tag:yaml.org,2002:omap", {
     seen: /* @__PURE__ */ new Set()
   }),
   addItem: (carrier, item) => {
-    let key2;
+    let key3;
     if (item instanceof Map) {
       if (item.size !== 1) return "cannot resolve an ordered map item";
-      key2 = item.keys().next().value;
+      key3 = item.keys().next().value;
     } else if (isPlainObject(item)) {
       const itemKeys = Object.keys(item);
       if (itemKeys.length !== 1) return "cannot resolve an ordered map item";
-      key2 = itemKeys[0];
+      key3 = itemKeys[0];
     } else return "cannot resolve an ordered map item";
-    if (carrier.seen.has(key2)) return "duplicate key in ordered map";
-    carrier.seen.add(key2);
+    if (carrier.seen.has(key3)) return "duplicate key in ordered map";
+    carrier.seen.add(key3);
     carrier.list.push(item);
     return "";
   },
@@ -22254,12 +22254,12 @@ var mapTag = defineMappingTag("tag:yaml.org,2002:map", {
   identify: isPlainObject,
   represent: (o2) => {
     const map = /* @__PURE__ */ new Map();
-    for (const key2 of Object.keys(o2)) map.set(key2, o2[key2]);
+    for (const key3 of Object.keys(o2)) map.set(key3, o2[key3]);
     return map;
   },
-  addPair: (container2, key2, value) => {
-    if (key2 !== null && typeof key2 === "object") return "object-based map does not support complex keys";
-    const normalizedKey = String(key2);
+  addPair: (container2, key3, value) => {
+    if (key3 !== null && typeof key3 === "object") return "object-based map does not support complex keys";
+    const normalizedKey = String(key3);
     if (normalizedKey === "__proto__") Object.defineProperty(container2, normalizedKey, {
       value,
       enumerable: true,
@@ -22269,13 +22269,13 @@ var mapTag = defineMappingTag("tag:yaml.org,2002:map", {
     else container2[normalizedKey] = value;
     return "";
   },
-  has: (container2, key2) => {
-    if (key2 !== null && typeof key2 === "object") return false;
-    return Object.prototype.hasOwnProperty.call(container2, String(key2));
+  has: (container2, key3) => {
+    if (key3 !== null && typeof key3 === "object") return false;
+    return Object.prototype.hasOwnProperty.call(container2, String(key3));
   },
   keys: (container2) => Object.keys(container2),
-  get: (container2, key2) => {
-    const normalizedKey = String(key2);
+  get: (container2, key3) => {
+    const normalizedKey = String(key3);
     if (!Object.prototype.hasOwnProperty.call(container2, normalizedKey)) return null;
     return container2[normalizedKey];
   }
@@ -22285,15 +22285,15 @@ var setTag = defineMappingTag("tag:yaml.org,2002:set", {
   identify: (data) => data instanceof Set,
   represent: (data) => {
     const map = /* @__PURE__ */ new Map();
-    for (const key2 of data) map.set(key2, null);
+    for (const key3 of data) map.set(key3, null);
     return map;
   },
-  addPair: (container2, key2, value) => {
+  addPair: (container2, key3, value) => {
     if (value !== null) return "cannot resolve a set item";
-    container2.add(key2);
+    container2.add(key3);
     return "";
   },
-  has: (container2, key2) => container2.has(key2),
+  has: (container2, key3) => container2.has(key3),
   keys: (container2) => container2.keys(),
   get: () => null
 });
@@ -22386,9 +22386,9 @@ var Schema = class Schema2 {
     }
     const implicitScalarAnyFirstChar = implicitScalarTags.filter((tag) => tag.implicitFirstChars === null);
     const keys = /* @__PURE__ */ new Set();
-    for (const tag of implicitScalarTags) if (tag.implicitFirstChars !== null) for (const key2 of tag.implicitFirstChars) keys.add(key2);
+    for (const tag of implicitScalarTags) if (tag.implicitFirstChars !== null) for (const key3 of tag.implicitFirstChars) keys.add(key3);
     const implicitScalarByFirstChar = /* @__PURE__ */ new Map();
-    for (const key2 of keys) implicitScalarByFirstChar.set(key2, implicitScalarTags.filter((tag) => tag.implicitFirstChars === null || tag.implicitFirstChars.indexOf(key2) !== -1));
+    for (const key3 of keys) implicitScalarByFirstChar.set(key3, implicitScalarTags.filter((tag) => tag.implicitFirstChars === null || tag.implicitFirstChars.indexOf(key3) !== -1));
     const defaultScalarTag = exact.scalar["tag:yaml.org,2002:str"];
     if (!defaultScalarTag) throw new Error("schema does not define the default scalar tag (tag:yaml.org,2002:str)");
     this.tags = compiledTags;
@@ -22500,44 +22500,44 @@ var DUMP_SCHEMA = YAML11_SCHEMA.withTags({
 });
 var realMapTag = defineMappingTag("tag:yaml.org,2002:map", {
   create: () => /* @__PURE__ */ new Map(),
-  addPair: (container2, key2, value) => {
-    container2.set(key2, value);
+  addPair: (container2, key3, value) => {
+    container2.set(key3, value);
     return "";
   },
-  has: (container2, key2) => container2.has(key2),
+  has: (container2, key3) => container2.has(key3),
   keys: (container2) => container2.keys(),
-  get: (container2, key2) => container2.get(key2),
+  get: (container2, key3) => container2.get(key3),
   identify: (data) => data instanceof Map || isPlainObject(data),
   represent: (data) => {
     if (data instanceof Map) return data;
     const map = /* @__PURE__ */ new Map();
     const obj = data;
-    for (const key2 of Object.keys(obj)) map.set(key2, obj[key2]);
+    for (const key3 of Object.keys(obj)) map.set(key3, obj[key3]);
     return map;
   }
 });
-function normalizeKey(key2) {
-  if (Array.isArray(key2)) {
-    const array = Array.prototype.slice.call(key2);
+function normalizeKey(key3) {
+  if (Array.isArray(key3)) {
+    const array = Array.prototype.slice.call(key3);
     for (let index = 0; index < array.length; index++) {
       if (Array.isArray(array[index])) return null;
       if (typeof array[index] === "object" && Object.prototype.toString.call(array[index]) === "[object Object]") array[index] = "[object Object]";
     }
     return String(array);
   }
-  if (typeof key2 === "object" && Object.prototype.toString.call(key2) === "[object Object]") return "[object Object]";
-  return String(key2);
+  if (typeof key3 === "object" && Object.prototype.toString.call(key3) === "[object Object]") return "[object Object]";
+  return String(key3);
 }
 var legacyMapTag = defineMappingTag("tag:yaml.org,2002:map", {
   create: () => ({}),
   identify: isPlainObject,
   represent: (o2) => {
     const map = /* @__PURE__ */ new Map();
-    for (const key2 of Object.keys(o2)) map.set(key2, o2[key2]);
+    for (const key3 of Object.keys(o2)) map.set(key3, o2[key3]);
     return map;
   },
-  addPair: (container2, key2, value) => {
-    const normalizedKey = normalizeKey(key2);
+  addPair: (container2, key3, value) => {
+    const normalizedKey = normalizeKey(key3);
     if (normalizedKey === null) return "nested arrays are not supported inside keys";
     if (normalizedKey === "__proto__") Object.defineProperty(container2, normalizedKey, {
       value,
@@ -22548,13 +22548,13 @@ var legacyMapTag = defineMappingTag("tag:yaml.org,2002:map", {
     else container2[normalizedKey] = value;
     return "";
   },
-  has: (container2, key2) => {
-    const normalizedKey = normalizeKey(key2);
+  has: (container2, key3) => {
+    const normalizedKey = normalizeKey(key3);
     return normalizedKey !== null && Object.prototype.hasOwnProperty.call(container2, normalizedKey);
   },
   keys: (container2) => Object.keys(container2),
-  get: (container2, key2) => {
-    const normalizedKey = String(key2);
+  get: (container2, key3) => {
+    const normalizedKey = String(key3);
     if (!Object.prototype.hasOwnProperty.call(container2, normalizedKey)) return null;
     return container2[normalizedKey];
   }
@@ -23094,16 +23094,16 @@ function mergeSource(state, frame, source, sourceTag) {
     }
   } else throwError$1(state, "cannot merge mappings; the provided source object is unacceptable");
 }
-function addMappingValue(state, frame, key2, value, tag) {
+function addMappingValue(state, frame, key3, value, tag) {
   state.position = frame.keyPosition;
   if (frame.keyIsMerge) {
     mergeSource(state, frame, value, tag);
     return;
   }
-  if (!state.json && frame.tag.has(frame.value, key2) && !frame.overridable?.has(key2)) throwError$1(state, "duplicated mapping key");
-  const err = frame.tag.addPair(frame.value, key2, value);
+  if (!state.json && frame.tag.has(frame.value, key3) && !frame.overridable?.has(key3)) throwError$1(state, "duplicated mapping key");
+  const err = frame.tag.addPair(frame.value, key3, value);
   if (err) throwError$1(state, err);
-  frame.overridable?.delete(key2);
+  frame.overridable?.delete(key3);
 }
 function addValue(state, value, tag) {
   const frame = state.frames[state.frames.length - 1];
@@ -23115,10 +23115,10 @@ function addValue(state, value, tag) {
     const err = frame.tag.addItem(frame.value, value, frame.index++);
     if (err) throwError$1(state, err);
   } else if (frame.hasKey) {
-    const key2 = frame.key;
+    const key3 = frame.key;
     frame.key = void 0;
     frame.hasKey = false;
-    addMappingValue(state, frame, key2, value, tag);
+    addMappingValue(state, frame, key3, value, tag);
   } else {
     frame.key = value;
     frame.keyPosition = state.position;
@@ -24208,12 +24208,12 @@ function build(state, object) {
   };
   if (!state.noRefs) state.refs.set(object, node);
   for (const [objectKey, objectValue] of map) {
-    const key2 = build(state, objectKey);
-    if (key2 === INVALID) continue;
+    const key3 = build(state, objectKey);
+    if (key3 === INVALID) continue;
     const value = build(state, objectValue);
     if (value === INVALID) continue;
     node.items.push({
-      key: key2,
+      key: key3,
       value
     });
   }
@@ -24248,8 +24248,8 @@ function visitNode(node, visitor, ctx) {
       })) return true;
       break;
     case "mapping":
-      for (const { key: key2, value } of node.items) {
-        if (visitNode(key2, visitor, {
+      for (const { key: key3, value } of node.items) {
+        if (visitNode(key3, visitor, {
           depth,
           parent: node,
           isKey: true
@@ -24662,15 +24662,15 @@ function writeBlockSequence(state, level, node, compact) {
 }
 function writeFlowMapping(state, level, node) {
   let result = "";
-  for (const { key: key2, value } of node.items) {
+  for (const { key: key3, value } of node.items) {
     let pairBuffer = "";
     if (result !== "") pairBuffer += `,${!state.flowSkipCommaSpace ? " " : ""}`;
-    const keyRender = writeNode(state, level, key2, node, { iskey: true });
+    const keyRender = writeNode(state, level, key3, node, { iskey: true });
     const keyText = keyRender.text;
     const valueText = writeNode(state, level, value, node, {}).text;
     const sep3 = state.flowSkipColonSpace || valueText === "" ? "" : " ";
-    const keyIsBareProps = key2.kind === "scalar" && keyRender.noBody && (key2.tagged || key2.anchor !== void 0);
-    const keyColonSep = key2.kind === "alias" || keyIsBareProps ? " " : "";
+    const keyIsBareProps = key3.kind === "scalar" && keyRender.noBody && (key3.tagged || key3.anchor !== void 0);
+    const keyColonSep = key3.kind === "alias" || keyIsBareProps ? " " : "";
     pairBuffer += `${keyText}${keyColonSep}:${sep3}${valueText}`;
     result += pairBuffer;
   }
@@ -24682,19 +24682,19 @@ function writeBlockMapping(state, level, node, compact) {
   for (let index = 0, length = node.items.length; index < length; index += 1) {
     let pairBuffer = "";
     if (!compact || result !== "") pairBuffer += generateNextLine(state, level);
-    const { key: key2, value } = node.items[index];
-    const keyIsBlock = (key2.kind === "mapping" || key2.kind === "sequence") && key2.style === COLLECTION_STYLE.BLOCK && key2.items.length !== 0 || key2.kind === "scalar" && (key2.style === SCALAR_STYLE.LITERAL_BLOCK || key2.style === SCALAR_STYLE.FOLDED_BLOCK);
-    const keyRender = keyIsBlock ? writeNode(state, level + 1, key2, node, {
+    const { key: key3, value } = node.items[index];
+    const keyIsBlock = (key3.kind === "mapping" || key3.kind === "sequence") && key3.style === COLLECTION_STYLE.BLOCK && key3.items.length !== 0 || key3.kind === "scalar" && (key3.style === SCALAR_STYLE.LITERAL_BLOCK || key3.style === SCALAR_STYLE.FOLDED_BLOCK);
+    const keyRender = keyIsBlock ? writeNode(state, level + 1, key3, node, {
       block: true,
       compact: true,
-      isblockseq: !cannotBeCompact(state, key2, level + 1)
-    }) : writeNode(state, level + 1, key2, node, {
+      isblockseq: !cannotBeCompact(state, key3, level + 1)
+    }) : writeNode(state, level + 1, key3, node, {
       block: true,
       compact: true,
       iskey: true
     });
     const keyText = keyRender.text;
-    const keyHasLineBreak = key2.kind === "scalar" && key2.value.indexOf("\n") !== -1;
+    const keyHasLineBreak = key3.kind === "scalar" && key3.value.indexOf("\n") !== -1;
     const keyIsTooLong = keyText.length > 1024 && /^[\s\S]{1025}/u.test(keyText);
     const explicitPair = keyIsBlock || keyHasLineBreak || keyIsTooLong;
     if (explicitPair) {
@@ -24708,8 +24708,8 @@ function writeBlockMapping(state, level, node, compact) {
       compact: explicitPair,
       isblockseq: explicitPair && !cannotBeCompact(state, value, level + 1)
     }).text;
-    const keyIsBareProps = key2.kind === "scalar" && keyRender.noBody && (key2.tagged || key2.anchor !== void 0);
-    const keyColonSep = !explicitPair && (key2.kind === "alias" || keyIsBareProps) ? " " : "";
+    const keyIsBareProps = key3.kind === "scalar" && keyRender.noBody && (key3.tagged || key3.anchor !== void 0);
+    const keyColonSep = !explicitPair && (key3.kind === "alias" || keyIsBareProps) ? " " : "";
     if (valueText === "" || CHAR_LINE_FEED === valueText.charCodeAt(0)) pairBuffer += `${keyColonSep}:`;
     else pairBuffer += `${keyColonSep}: `;
     pairBuffer += valueText;
@@ -25076,17 +25076,17 @@ async function loadConfig(root, overrides = {}) {
   const fromFile = await readConfigFile(absRoot);
   const merged = { ...DEFAULT_CONFIG, ...fromFile };
   const problems = [];
-  for (const [key2, value] of Object.entries(overrides)) {
+  for (const [key3, value] of Object.entries(overrides)) {
     if (value === void 0) continue;
-    const problem = CHECKS[key2]?.(value);
-    if (problem) problems.push(`--${flagName(key2)}: ${problem}`);
-    merged[key2] = value;
+    const problem = CHECKS[key3]?.(value);
+    if (problem) problems.push(`--${flagName(key3)}: ${problem}`);
+    merged[key3] = value;
   }
   if (problems.length) throw new UserError(problems.join("\n"));
   return { root: absRoot, ...merged };
 }
-function flagName(key2) {
-  return key2 === "output" ? "out" : key2.replace(/[A-Z]/g, (c3) => `-${c3.toLowerCase()}`);
+function flagName(key3) {
+  return key3 === "output" ? "out" : key3.replace(/[A-Z]/g, (c3) => `-${c3.toLowerCase()}`);
 }
 async function readConfigFile(root) {
   let text;
@@ -25110,30 +25110,30 @@ async function readConfigFile(root) {
   }
   const diagnostics = [];
   const out = {};
-  for (const [key2, value] of Object.entries(data)) {
-    const line = lineOfTopLevelKey(text, key2);
-    const check2 = CHECKS[key2];
+  for (const [key3, value] of Object.entries(data)) {
+    const line = lineOfTopLevelKey(text, key3);
+    const check2 = CHECKS[key3];
     if (!check2) {
       diagnostics.push({
         file: CONFIG_FILE,
         line,
         col: 1,
         severity: "error",
-        field: key2,
+        field: key3,
         message: `unknown setting; known settings: ${Object.keys(CHECKS).join(", ")}`
       });
       continue;
     }
     const problem = check2(value);
-    if (problem) diagnostics.push({ file: CONFIG_FILE, line, col: key2.length + 3, severity: "error", field: key2, message: problem });
-    else out[key2] = value;
+    if (problem) diagnostics.push({ file: CONFIG_FILE, line, col: key3.length + 3, severity: "error", field: key3, message: problem });
+    else out[key3] = value;
   }
   if (diagnostics.length) throw new UserError(`${CONFIG_FILE} is not valid`, diagnostics);
   return out;
 }
-function lineOfTopLevelKey(text, key2) {
+function lineOfTopLevelKey(text, key3) {
   const lines = text.split(/\r?\n/);
-  const i = lines.findIndex((l3) => l3.startsWith(`${key2}:`) || l3.startsWith(`"${key2}":`) || l3.startsWith(`'${key2}':`));
+  const i = lines.findIndex((l3) => l3.startsWith(`${key3}:`) || l3.startsWith(`"${key3}":`) || l3.startsWith(`'${key3}':`));
   return i + 1;
 }
 
@@ -25170,14 +25170,14 @@ var SLASH = "__slash__";
 function selectorTags(store, selector2, namespace3) {
   let tags = [];
   const labels2 = /* @__PURE__ */ new Map();
-  for (const [key2, value] of selector2.matchLabels) {
-    labels2.set(key2, { type: key2, value, origin: at(selector2.origin, "matchLabels", key2) });
+  for (const [key3, value] of selector2.matchLabels) {
+    labels2.set(key3, { type: key3, value, origin: at(selector2.origin, "matchLabels", key3) });
   }
   if (labels2.size > 0) {
-    for (const key2 of [...labels2.keys()]) {
-      const entry = labels2.get(key2);
+    for (const key3 of [...labels2.keys()]) {
+      const entry = labels2.get(key3);
       if (entry.type.includes("/") || entry.value.includes("/")) {
-        labels2.delete(key2);
+        labels2.delete(key3);
         const type = entry.type.replaceAll("/", SLASH);
         labels2.set(type, { type, value: entry.value.replaceAll("/", SLASH), origin: entry.origin });
       }
@@ -25208,8 +25208,8 @@ function selectorTags(store, selector2, namespace3) {
 }
 function selectedPodTags(store, podSelector, namespace3) {
   const entries = /* @__PURE__ */ new Map();
-  for (const [key2, value] of podSelector.matchLabels) {
-    entries.set(key2, { type: key2, value, origin: at(podSelector.origin, "matchLabels", key2) });
+  for (const [key3, value] of podSelector.matchLabels) {
+    entries.set(key3, { type: key3, value, origin: at(podSelector.origin, "matchLabels", key3) });
   }
   entries.set("namespace", namespaceEntry(podSelector, namespace3));
   const unescapedSlash = [...entries.values()].filter((e) => e.type.includes("/") || e.value.includes("/"));
@@ -25507,10 +25507,10 @@ function specKey(np) {
     policyTypes: np.policyTypes
   });
 }
-function firstEqualIndices(items, key2) {
+function firstEqualIndices(items, key3) {
   const first = /* @__PURE__ */ new Map();
   return items.map((item, i) => {
-    const k2 = key2(item);
+    const k2 = key3(item);
     const seen = first.get(k2);
     if (seen !== void 0) return seen;
     first.set(k2, i);
@@ -25710,13 +25710,13 @@ function firewallPolicyName(cluster, np) {
 }
 function translatePolicy(state, np) {
   const { store } = state;
-  const key2 = policyKey(np);
+  const key3 = policyKey(np);
   const fpName = firewallPolicyName(state.cluster, np);
   const spec = specKey(np);
   const nameOrigin = at(np.origin, "metadata", "name");
   const existing = store.policies.get(fpName);
   if (existing?.spec === spec) {
-    state.findings.push(toFinding(key2, policyNameCollision(nameOrigin, fpName, existing.policy ?? fpName, "identical")));
+    state.findings.push(toFinding(key3, policyNameCollision(nameOrigin, fpName, existing.policy ?? fpName, "identical")));
     return;
   }
   const deleteCandidates = new Set(existing?.refs.map((r2) => r2.name) ?? []);
@@ -25730,7 +25730,7 @@ function translatePolicy(state, np) {
     if (np.podSelector.matchExpressions.length) {
       findings.push(topLevelExpressionsIgnored(at(np.podSelector.origin, "matchExpressions"), own.tags));
     }
-    const ctx = { store, policy: np, policyKey: key2, selected, findings };
+    const ctx = { store, policy: np, policyKey: key3, selected, findings };
     const drafts = [];
     let ingressDenyAll;
     let egressDenyAll;
@@ -25739,12 +25739,12 @@ function translatePolicy(state, np) {
         const ruleIndices = firstEqualIndices(np.ingress, ruleKey);
         np.ingress.forEach((rule, i) => drafts.push(...ruleDrafts(ctx, rule, "ingress", ruleIndices[i])));
         ingressDenyAll = `${np.namespace}-ingress-${np.name}-denyall`;
-        writeRule(state, { name: ingressDenyAll, action: "deny", service: ANY_SERVICE, endpoint1: ANY, endpoint2: selected, source: denyAllSource(np, key2, "ingress") });
+        writeRule(state, { name: ingressDenyAll, action: "deny", service: ANY_SERVICE, endpoint1: ANY, endpoint2: selected, source: denyAllSource(np, key3, "ingress") });
         denyAllRules++;
       } else {
         np.egress.forEach((rule) => drafts.push(...ruleDrafts(ctx, rule, "egress", 0)));
         egressDenyAll = `${egressRulePrefix(np)}-default-deny-all`;
-        writeRule(state, { name: egressDenyAll, action: "deny", service: ANY_SERVICE, endpoint1: selected, endpoint2: ANY, source: denyAllSource(np, key2, "egress") });
+        writeRule(state, { name: egressDenyAll, action: "deny", service: ANY_SERVICE, endpoint1: selected, endpoint2: ANY, source: denyAllSource(np, key3, "egress") });
         denyAllRules++;
       }
     }
@@ -25763,18 +25763,18 @@ function translatePolicy(state, np) {
       const victim = existing.policy !== void 0 ? state.byKey.get(existing.policy) : void 0;
       if (victim && existing.policy) {
         findings.push(policyNameCollision(nameOrigin, fpName, existing.policy, "replaces"));
-        state.findings.push(toFinding(existing.policy, policyNameCollision(at(victim.origin, "metadata", "name"), fpName, key2, "replaced")));
+        state.findings.push(toFinding(existing.policy, policyNameCollision(at(victim.origin, "metadata", "name"), fpName, key3, "replaced")));
       }
     }
     const fp = store.policy(fpName);
     fp.refs = refs;
-    fp.policy = key2;
+    fp.policy = key3;
     fp.spec = spec;
     state.apsPolicies.add(fpName);
-    state.findings.push(...findings.map((f3) => toFinding(key2, f3)));
+    state.findings.push(...findings.map((f3) => toFinding(key3, f3)));
   } catch (e) {
     if (!(e instanceof ConfigApiRejection)) throw e;
-    state.findings.push(toFinding(key2, rejected(e, { denyAll: denyAllRules, rules: rulesWritten })));
+    state.findings.push(toFinding(key3, rejected(e, { denyAll: denyAllRules, rules: rulesWritten })));
   }
 }
 function writeRule(state, draft, findings) {
@@ -25787,8 +25787,8 @@ function writeRule(state, draft, findings) {
     state.findings.push(toFinding(earlier, ruleNameCollision(replaced.source.origin, draft.name, draft.source.policy ?? "")));
   }
 }
-function denyAllSource(np, key2, direction) {
-  return { policy: key2, direction, origin: np.podSelector.origin };
+function denyAllSource(np, key3, direction) {
+  return { policy: key3, direction, origin: np.podSelector.origin };
 }
 
 // src/compile/cn2/index.ts
@@ -26115,8 +26115,8 @@ function tagText(text) {
 }
 function workloadTagMap(cluster, namespace3, namespaceLabels, podLabels) {
   const tags = /* @__PURE__ */ new Map();
-  const put = (key2, value) => {
-    const type = tagText(key2).toLowerCase();
+  const put = (key3, value) => {
+    const type = tagText(key3).toLowerCase();
     tags.delete(type);
     tags.set(type, tagText(value));
   };
@@ -26238,12 +26238,12 @@ function podLabelsPath(kind) {
   return ["spec", "template", "metadata", "labels"];
 }
 var tagTypes = /* @__PURE__ */ new Map();
-function tagType(key2) {
-  let t2 = tagTypes.get(key2);
-  if (t2 === void 0) tagTypes.set(key2, t2 = tagText(key2).toLowerCase());
+function tagType(key3) {
+  let t2 = tagTypes.get(key3);
+  if (t2 === void 0) tagTypes.set(key3, t2 = tagText(key3).toLowerCase());
   return t2;
 }
-var tagPair = (key2, value) => [tagType(key2), tagText(value)];
+var tagPair = (key3, value) => [tagType(key3), tagText(value)];
 var Universe = class {
   cluster;
   /** Sorted by name: the namespaces the repository knows (manifests, policies, workloads). */
@@ -26297,10 +26297,10 @@ var Universe = class {
     }
     const podLabelTypes = /* @__PURE__ */ new Set();
     const keys = /* @__PURE__ */ new Map();
-    const noteKey = (key2) => {
-      const t2 = tagType(key2);
+    const noteKey = (key3) => {
+      const t2 = tagType(key3);
       if (!keys.has(t2)) keys.set(t2, /* @__PURE__ */ new Set());
-      keys.get(t2).add(key2);
+      keys.get(t2).add(key3);
     };
     for (const ns2 of namespaces.values()) for (const k2 of ns2.labels.keys()) noteKey(k2);
     const claims = /* @__PURE__ */ new Map();
@@ -26376,8 +26376,8 @@ var Universe = class {
     return this.namespacesByType.get(type) ?? [];
   }
   /** Other label keys that become the same tag type as `key` (`App` and `app`, `a/b` and `a__slash__b`). */
-  collidingKeys(key2) {
-    return [...this.keysByType.get(tagType(key2)) ?? []].filter((k2) => k2 !== key2).sort(cmp);
+  collidingKeys(key3) {
+    return [...this.keysByType.get(tagType(key3)) ?? []].filter((k2) => k2 !== key3).sort(cmp);
   }
   /**
    * Whether some pod can carry every tag of the term, given what is known of namespaces: a pod in a
@@ -26409,9 +26409,9 @@ var Universe = class {
   }
   memo = /* @__PURE__ */ new Map();
   /** `compute()` once per key: results that depend on the universe only (an address group's pods). */
-  remember(key2, compute) {
-    if (!this.memo.has(key2)) this.memo.set(key2, compute());
-    return this.memo.get(key2);
+  remember(key3, compute) {
+    if (!this.memo.has(key3)) this.memo.set(key3, compute());
+    return this.memo.get(key3);
   }
   /** The known pods a term selects. */
   podsOf(term) {
@@ -26540,7 +26540,7 @@ var podsIn = (scope, ctx) => {
   const names = new Set(scope.map((ns2) => ns2.name));
   return ctx.universe.pods.filter((p2) => names.has(p2.workload.namespace));
 };
-var knownValues = (labels2, key2) => [...new Set(labels2.flatMap((l3) => l3.has(key2) ? [l3.get(key2)] : []))].sort(cmp);
+var knownValues = (labels2, key3) => [...new Set(labels2.flatMap((l3) => l3.has(key3) ? [l3.get(key3)] : []))].sort(cmp);
 function cross(alternatives, base, origin, ctx) {
   let out = [{ tags: base, absent: [], inventory: false }];
   for (const options of alternatives) {
@@ -26588,11 +26588,11 @@ function realize(conjunctions, ctx, origin) {
         continue;
       }
       ok = false;
-      const key2 = c3.absent.find((t2) => r2.blocker.tags.get(t2) !== void 0);
+      const key3 = c3.absent.find((t2) => r2.blocker.tags.get(t2) !== void 0);
       ctx.reporter.error(
         ctx.policy,
         origin,
-        `${r2.blocker.ref} carries every tag of ${pod2.ref} and also ${key2}=${r2.blocker.tags.get(key2)}, which this selector excludes: Contrail tags cannot select ${pod2.ref} without ${r2.blocker.ref}; give the workloads a label that tells them apart, or select with In`
+        `${r2.blocker.ref} carries every tag of ${pod2.ref} and also ${key3}=${r2.blocker.tags.get(key3)}, which this selector excludes: Contrail tags cannot select ${pod2.ref} without ${r2.blocker.ref}; give the workloads a label that tells them apart, or select with In`
       );
     }
   }
@@ -26613,25 +26613,25 @@ function refine(base, pod2, others) {
   }
   return matching.length === 0 ? { term } : { blocker: matching[0] };
 }
-function checkPodKey(key2, values, origin, scope, ctx) {
+function checkPodKey(key3, values, origin, scope, ctx) {
   const { universe, reporter, policy } = ctx;
-  const t2 = tagType(key2);
+  const t2 = tagType(key3);
   let ok = true;
   if (t2 === "namespace") {
     reporter.error(
       policy,
       origin,
-      `the label key "${key2}" is the tag type namespace, which Contrail gives every pod for its namespace (a pod label of that key replaces it), so no tag selects it; select the pods by another label`
+      `the label key "${key3}" is the tag type namespace, which Contrail gives every pod for its namespace (a pod label of that key replaces it), so no tag selects it; select the pods by another label`
     );
     return false;
   }
-  const colliding = universe.collidingKeys(key2);
+  const colliding = universe.collidingKeys(key3);
   if (colliding.length > 0) {
     ok = false;
     reporter.error(
       policy,
       origin,
-      `the label keys "${key2}" and "${colliding.join('", "')}" (in the manifests) are one Contrail tag type, ${t2} (tag types are lower-cased and / is written __slash__), so a tag cannot tell them apart; spell the key one way in labels and selectors`
+      `the label keys "${key3}" and "${colliding.join('", "')}" (in the manifests) are one Contrail tag type, ${t2} (tag types are lower-cased and / is written __slash__), so a tag cannot tell them apart; spell the key one way in labels and selectors`
     );
   }
   const inScope = new Set(scope.map((ns2) => ns2.name));
@@ -26644,7 +26644,7 @@ function checkPodKey(key2, values, origin, scope, ctx) {
     reporter.error(
       policy,
       origin,
-      `${which2} in place of the pod's own "${key2}" label, so a pod selector on "${key2}" cannot be expressed there; select the pods by a key their namespace does not carry`
+      `${which2} in place of the pod's own "${key3}" label, so a pod selector on "${key3}" cannot be expressed there; select the pods by a key their namespace does not carry`
     );
   }
   if (t2 === "application" && values.includes(universe.cluster)) {
@@ -27000,15 +27000,15 @@ function construct(input) {
   const isolatedByNs = byNamespace(ingressIsolated.map((term, index) => ({ term, index })), (x3) => x3.term);
   const reachCache = /* @__PURE__ */ new Map();
   const reach = (g2) => {
-    const key2 = partyKey(g2.peer);
-    let found = reachCache.get(key2);
+    const key3 = partyKey(g2.peer);
+    let found = reachCache.get(key3);
     if (!found) {
       const hit = /* @__PURE__ */ new Set();
       for (const receivers of podsAtMost(g2.peer)) {
         for (const w2 of candidates(isolatedByNs, receivers)) if (universe.intersect(receivers, w2.term)) hit.add(w2.index);
       }
       found = [...hit].sort((a, b3) => a - b3);
-      reachCache.set(key2, found);
+      reachCache.set(key3, found);
     }
     return found;
   };
@@ -27060,10 +27060,10 @@ function construct(input) {
 function owners(selections) {
   const m2 = /* @__PURE__ */ new Map();
   for (const s of selections) {
-    const key2 = policyKey(s.policy);
+    const key3 = policyKey(s.policy);
     for (const t2 of s.terms) {
       const had = m2.get(t2.key);
-      if (had === void 0 || cmp(key2, had) < 0) m2.set(t2.key, key2);
+      if (had === void 0 || cmp(key3, had) < 0) m2.set(t2.key, key3);
     }
   }
   return m2;
@@ -27114,15 +27114,15 @@ var Reporter = class {
   /** A compile error about a manifest other than a NetworkPolicy (`message` names the object). */
   errorAt(origin, message) {
     const d2 = { ...positionOf(origin), severity: "error", field: fieldPath(origin.path), message };
-    const key2 = `${d2.file}\0${d2.line}\0${d2.col}\0${d2.field}\0${d2.message}`;
-    if (this.seen.has(key2)) return;
-    this.seen.add(key2);
+    const key3 = `${d2.file}\0${d2.line}\0${d2.col}\0${d2.field}\0${d2.message}`;
+    if (this.seen.has(key3)) return;
+    this.seen.add(key3);
     this.errorList.push(d2);
   }
   warn(kind, policy, origin, message) {
-    const key2 = `${kind}\0${policyKey(policy)}\0${origin.doc.file}\0${fieldPath(origin.path)}\0${message}`;
-    if (this.seen.has(key2)) return;
-    this.seen.add(key2);
+    const key3 = `${kind}\0${policyKey(policy)}\0${origin.doc.file}\0${fieldPath(origin.path)}\0${message}`;
+    if (this.seen.has(key3)) return;
+    this.seen.add(key3);
     this.findingList.push({ kind, severity: "warning", policy: policyKey(policy), origin, message });
   }
   get errors() {
@@ -27198,10 +27198,10 @@ var RuleIndex = class {
     return out;
   }
 };
-function sideMaps(m2, key2, cover) {
+function sideMaps(m2, key3, cover) {
   if (!m2) return [];
-  if (key2 === "*" && !cover) return m2.values();
-  const own = key2 === "*" ? void 0 : m2.get(key2);
+  if (key3 === "*" && !cover) return m2.values();
+  const own = key3 === "*" ? void 0 : m2.get(key3);
   const open2 = m2.get("*");
   return own ? open2 ? [own, open2] : [own] : open2 ? [open2] : [];
 }
@@ -27380,16 +27380,16 @@ function assemble(drafts, universe, reporter, options) {
   };
 }
 function checkNamespaceLabels(input, reporter) {
-  const explain = (what, key2) => `${what} has the label "${key2}", which becomes the tag namespace=<value> in Contrail and replaces the tag namespace=<its namespace> that mode exact selects pods by; rename the label`;
+  const explain = (what, key3) => `${what} has the label "${key3}", which becomes the tag namespace=<value> in Contrail and replaces the tag namespace=<its namespace> that mode exact selects pods by; rename the label`;
   for (const ns2 of input.namespaces) {
-    for (const [key2] of ns2.labels) {
-      if (tagType(key2) === "namespace") reporter.errorAt(at(ns2.origin, "metadata", "labels", key2), explain(`Namespace ${ns2.name}`, key2));
+    for (const [key3] of ns2.labels) {
+      if (tagType(key3) === "namespace") reporter.errorAt(at(ns2.origin, "metadata", "labels", key3), explain(`Namespace ${ns2.name}`, key3));
     }
   }
   for (const w2 of input.workloads) {
-    for (const [key2] of w2.labels) {
-      if (tagType(key2) !== "namespace") continue;
-      reporter.errorAt(at(w2.origin, ...podLabelsPath(w2.kind), key2), explain(`${w2.kind} ${w2.namespace}/${w2.name}`, key2));
+    for (const [key3] of w2.labels) {
+      if (tagType(key3) !== "namespace") continue;
+      reporter.errorAt(at(w2.origin, ...podLabelsPath(w2.kind), key3), explain(`${w2.kind} ${w2.namespace}/${w2.name}`, key3));
     }
   }
 }
@@ -27412,6 +27412,9 @@ function compile(policySet, options) {
   const { mode: _mode, ...loweringOptions2 } = options;
   return lowering.lower(policySet, loweringOptions2);
 }
+
+// src/frontend.ts
+import { createHash as createHash2 } from "node:crypto";
 
 // src/load/report.ts
 function diagnosticAt(origin, severity, message, options = {}) {
@@ -27686,26 +27689,25 @@ async function listPolicyFiles(source, dir) {
   const entries = await source.list(dir);
   return entries.filter((e) => isPolicyFile(e.path)).sort((a, b3) => cmp(a.path, b3.path));
 }
-async function loadObjects(source, dir) {
-  const files = await listPolicyFiles(source, dir);
-  const perFile = new Array(files.length);
+async function inReadBatches(files, read) {
+  const out = new Array(files.length);
   for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
     const batch = files.slice(i, i + READ_CONCURRENCY);
-    const loaded = await Promise.all(batch.map((f3) => loadFile(source, f3)));
-    loaded.forEach((l3, k2) => perFile[i + k2] = l3);
+    const done = await Promise.all(batch.map(read));
+    done.forEach((r2, k2) => out[i + k2] = r2);
   }
-  return {
-    objects: perFile.flatMap((f3) => f3.objects),
-    diagnostics: perFile.flatMap((f3) => f3.diagnostics),
-    files: files.length
-  };
+  return out;
 }
 async function loadFile(source, entry) {
-  const file = entry.path;
-  if (entry.size > MAX_FILE_BYTES) {
-    return failed(fileDiagnostic(file, "error", `file is ${entry.size} bytes, over the 10 MiB limit for a policy file: split it or move it out of the policies folder`));
-  }
-  const decoded = decodeText(await source.read(file));
+  const refused = oversized(entry);
+  return refused ?? loadBytes(entry.path, await source.read(entry.path));
+}
+function oversized(entry) {
+  if (entry.size <= MAX_FILE_BYTES) return void 0;
+  return failed(fileDiagnostic(entry.path, "error", `file is ${entry.size} bytes, over the 10 MiB limit for a policy file: split it or move it out of the policies folder`));
+}
+function loadBytes(file, bytes) {
+  const decoded = decodeText(bytes);
   if (!decoded.ok) return failed(fileDiagnostic(file, "error", decoded.message, decoded.line, decoded.col));
   return loadText(file, decoded.text);
 }
@@ -28098,14 +28100,25 @@ function workload(kind, m2, origin) {
   };
 }
 var byNamespaceName = (a, b3) => cmp(a.namespace, b3.namespace) || cmp(a.name, b3.name);
-function toPolicySet(objects) {
+function toModelObject(o2) {
+  if (o2.kind === "NetworkPolicy") return { kind: "NetworkPolicy", policy: networkPolicy2(o2.manifest, o2.origin) };
+  if (o2.kind === "Namespace") return { kind: "Namespace", namespace: namespace2(o2.manifest, o2.origin) };
+  if (isWorkloadKind(o2.kind)) return { kind: "Workload", workload: workload(o2.kind, o2.manifest, o2.origin) };
+  return { kind: "none" };
+}
+function toPolicySet(objects, memo) {
   const policies = [];
   const namespaces = [];
   const workloads = [];
   for (const o2 of objects) {
-    if (o2.kind === "NetworkPolicy") policies.push(networkPolicy2(o2.manifest, o2.origin));
-    else if (o2.kind === "Namespace") namespaces.push(namespace2(o2.manifest, o2.origin));
-    else if (isWorkloadKind(o2.kind)) workloads.push(workload(o2.kind, o2.manifest, o2.origin));
+    let m2 = memo?.get(o2);
+    if (!m2) {
+      m2 = toModelObject(o2);
+      memo?.set(o2, m2);
+    }
+    if (m2.kind === "NetworkPolicy") policies.push(m2.policy);
+    else if (m2.kind === "Namespace") namespaces.push(m2.namespace);
+    else if (m2.kind === "Workload") workloads.push(m2.workload);
   }
   policies.sort(byNamespaceName);
   namespaces.sort((a, b3) => cmp(a.name, b3.name));
@@ -28206,9 +28219,9 @@ var annotations = {
         if (!isObject || !meta.annotations) return;
         const at3 = [...path5, "annotations"];
         let size2 = 0;
-        for (const [key2, value] of Object.entries(meta.annotations)) {
-          for (const msg of labelKey2(key2.toLowerCase())) ctx.report([...at3, key2], invalid(key2, msg), { key: true });
-          size2 += Buffer.byteLength(key2) + Buffer.byteLength(value);
+        for (const [key3, value] of Object.entries(meta.annotations)) {
+          for (const msg of labelKey2(key3.toLowerCase())) ctx.report([...at3, key3], invalid(key3, msg), { key: true });
+          size2 += Buffer.byteLength(key3) + Buffer.byteLength(value);
         }
         if (size2 > TOTAL_ANNOTATION_SIZE_LIMIT) ctx.report(at3, `may not have more than ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes in total (${size2} bytes)`);
       }
@@ -28300,9 +28313,9 @@ var ipBlock3 = {
 
 // src/validate/rules/labels.ts
 function reportLabelProblems(ctx, labels2, path5) {
-  for (const [key2, value] of Object.entries(labels2)) {
-    for (const msg of labelKey2(key2)) ctx.report([...path5, key2], invalid(key2, msg), { key: true });
-    for (const msg of labelValue(value)) ctx.report([...path5, key2], invalid(value, msg));
+  for (const [key3, value] of Object.entries(labels2)) {
+    for (const msg of labelKey2(key3)) ctx.report([...path5, key3], invalid(key3, msg), { key: true });
+    for (const msg of labelValue(value)) ctx.report([...path5, key3], invalid(value, msg));
   }
 }
 var labels = {
@@ -28340,8 +28353,8 @@ var labelSelector2 = {
             default:
               ctx.report([...at3, "operator"], unsupported(req.operator ?? "", OPERATORS));
           }
-          const key2 = req.key ?? "";
-          for (const msg of labelKey2(key2)) ctx.report([...at3, "key"], invalid(key2, msg));
+          const key3 = req.key ?? "";
+          for (const msg of labelKey2(key3)) ctx.report([...at3, "key"], invalid(key3, msg));
           values.forEach((v2, j3) => {
             if (v2 === void 0) return;
             for (const msg of labelValue(v2)) ctx.report([...at3, "values", j3], invalid(v2, msg));
@@ -28471,6 +28484,7 @@ var protocol = {
 // src/validate/rules/unique-name.ts
 var uniqueName = {
   name: "unique-name",
+  scope: "folder",
   create(ctx) {
     const first = /* @__PURE__ */ new Map();
     return {
@@ -28478,11 +28492,11 @@ var uniqueName = {
         if (!isObject || !meta.name) return;
         const { kind, origin } = ctx.object;
         const namespace3 = kind === "Namespace" ? "" : meta.namespace || "default";
-        const key2 = `${kind}\0${namespace3}\0${meta.name}`;
+        const key3 = `${kind}\0${namespace3}\0${meta.name}`;
         const here = { ...origin, path: [...path5, "name"] };
-        const earlier = first.get(key2);
+        const earlier = first.get(key3);
         if (!earlier) {
-          first.set(key2, here);
+          first.set(key3, here);
           return;
         }
         const at3 = positionOf(earlier);
@@ -28517,10 +28531,69 @@ function related(a, b3) {
   for (let i = 0; i < n2; i++) if (a[i] !== b3[i]) return false;
   return true;
 }
-function validateObjects(objects, rules = ALL_RULES) {
+function checkObjects(objects, rules = ALL_RULES) {
+  const walker = ruleWalker(rules.filter((r2) => r2.scope !== "folder"));
+  return objects.map((o2) => checkObject(o2, walker));
+}
+function checkFolder(checked, rules = ALL_RULES) {
+  const folderRules = rules.filter((r2) => r2.scope === "folder");
+  const walker = folderRules.length > 0 ? ruleWalker(folderRules) : void 0;
   const diagnostics = [];
   const valid = [];
   const counts = {};
+  for (const c3 of checked) {
+    if (c3.counted) counts[c3.counted] = (counts[c3.counted] ?? 0) + 1;
+    diagnostics.push(...c3.diagnostics);
+    if (!c3.kind) continue;
+    const more = walker ? walker.walk(c3.kind, c3.origin, c3.manifest, c3.typeErrors) : [];
+    diagnostics.push(...more);
+    if (!c3.diagnostics.some((d2) => d2.severity === "error") && !more.some((d2) => d2.severity === "error")) {
+      valid.push(c3);
+    }
+  }
+  return { valid, diagnostics, counts };
+}
+function checkObject(o2, walker) {
+  const skipped = (diagnostic, counted) => ({
+    manifest: o2.value,
+    origin: o2.origin,
+    diagnostics: [diagnostic],
+    typeErrors: [],
+    ...counted ? { counted } : {}
+  });
+  if (!isKeptKind(o2.kind)) {
+    return skipped(diagnosticAt(at(o2.origin, "kind"), "notice", `${o2.kind} (${o2.apiVersion}) is not used by contrail-gitops: skipped`));
+  }
+  const spec = KEPT_KINDS[o2.kind];
+  if (o2.apiVersion !== spec.apiVersion) {
+    return skipped(
+      diagnosticAt(
+        at(o2.origin, "apiVersion"),
+        "error",
+        `unsupported apiVersion ${JSON.stringify(o2.apiVersion)} for ${o2.kind}: use ${spec.apiVersion} (the version Kubernetes serves)`
+      )
+    );
+  }
+  const own = [];
+  const typeErrors = [];
+  const manifest = spec.decoder.decode(o2.value, [], {
+    typeError(path5, message) {
+      typeErrors.push(path5);
+      own.push(diagnosticAt(at(o2.origin, ...path5), "error", message));
+    },
+    unknownField(path5) {
+      const name = String(path5[path5.length - 1]);
+      own.push(
+        diagnosticAt(at(o2.origin, ...path5), "warning", `unknown field ${JSON.stringify(name)} (kubectl apply --validate=strict rejects it; the API server drops it)`, {
+          key: true
+        })
+      );
+    }
+  });
+  own.push(...walker.walk(o2.kind, o2.origin, manifest ?? {}, typeErrors));
+  return { kind: o2.kind, counted: o2.kind, manifest: manifest ?? {}, origin: o2.origin, diagnostics: own, typeErrors };
+}
+function ruleWalker(rules) {
   let current;
   let findings = [];
   const context = {
@@ -28534,58 +28607,58 @@ function validateObjects(objects, rules = ALL_RULES) {
     }
   };
   const visitors = rules.map((r2) => r2.create(context));
-  for (const o2 of objects) {
-    if (!isKeptKind(o2.kind)) {
-      diagnostics.push(diagnosticAt(at(o2.origin, "kind"), "notice", `${o2.kind} (${o2.apiVersion}) is not used by contrail-gitops: skipped`));
-      continue;
+  return {
+    walk(kind, origin, manifest, typeErrors) {
+      current = { kind, origin };
+      findings = [];
+      walkObject(kind, manifest, visitors);
+      current = void 0;
+      return findings.filter((f3) => !typeErrors.some((t2) => related(t2, f3.path))).map((f3) => f3.diagnostic);
     }
-    const spec = KEPT_KINDS[o2.kind];
-    if (o2.apiVersion !== spec.apiVersion) {
-      diagnostics.push(
-        diagnosticAt(
-          at(o2.origin, "apiVersion"),
-          "error",
-          `unsupported apiVersion ${JSON.stringify(o2.apiVersion)} for ${o2.kind}: use ${spec.apiVersion} (the version Kubernetes serves)`
-        )
-      );
-      continue;
-    }
-    counts[o2.kind] = (counts[o2.kind] ?? 0) + 1;
-    const own = [];
-    const typeErrors = [];
-    const manifest = spec.decoder.decode(o2.value, [], {
-      typeError(path5, message) {
-        typeErrors.push(path5);
-        own.push(diagnosticAt(at(o2.origin, ...path5), "error", message));
-      },
-      unknownField(path5) {
-        const name = String(path5[path5.length - 1]);
-        own.push(
-          diagnosticAt(at(o2.origin, ...path5), "warning", `unknown field ${JSON.stringify(name)} (kubectl apply --validate=strict rejects it; the API server drops it)`, {
-            key: true
-          })
-        );
-      }
-    });
-    current = { kind: o2.kind, origin: o2.origin };
-    findings = [];
-    walkObject(o2.kind, manifest ?? {}, visitors);
-    current = void 0;
-    for (const f3 of findings) if (!typeErrors.some((t2) => related(t2, f3.path))) own.push(f3.diagnostic);
-    diagnostics.push(...own);
-    if (!own.some((d2) => d2.severity === "error")) valid.push({ kind: o2.kind, manifest: manifest ?? {}, origin: o2.origin });
-  }
-  return { valid, diagnostics, counts };
+  };
 }
 
 // src/frontend.ts
-async function readPolicySet(source, policiesDir) {
-  const loaded = await loadObjects(source, policiesDir);
-  const validated = validateObjects(loaded.objects);
+var FrontEndCache = class {
+  files = /* @__PURE__ */ new Map();
+  models = /* @__PURE__ */ new WeakMap();
+  /** Files whose per-file work was done, and files found here. */
+  stats = { parsed: 0, reused: 0 };
+  async file(source, entry) {
+    const refused = oversized(entry);
+    if (refused) return frontOf(refused);
+    const known = source.blobId?.(entry.path);
+    const hit = known !== void 0 ? this.files.get(key(entry.path, known)) : void 0;
+    if (hit) return this.reused(hit);
+    const bytes = await source.read(entry.path);
+    const k2 = key(entry.path, known ?? gitBlobId(bytes));
+    const found = this.files.get(k2);
+    if (found) return this.reused(found);
+    const front = frontOf(loadBytes(entry.path, bytes));
+    this.files.set(k2, front);
+    this.stats.parsed++;
+    return front;
+  }
+  reused(front) {
+    this.stats.reused++;
+    return front;
+  }
+};
+var key = (path5, blob) => `${path5}\0${blob}`;
+function gitBlobId(bytes) {
+  return createHash2("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+function frontOf(load) {
+  return { load, checked: checkObjects(load.objects) };
+}
+async function readPolicySet(source, policiesDir, cache) {
+  const files = await listPolicyFiles(source, policiesDir);
+  const fronts = await inReadBatches(files, async (f3) => cache ? cache.file(source, f3) : frontOf(await loadFile(source, f3)));
+  const validated = checkFolder(fronts.flatMap((f3) => f3.checked));
   return {
-    policySet: toPolicySet(validated.valid),
-    diagnostics: sortDiagnostics([...loaded.diagnostics, ...validated.diagnostics]),
-    files: loaded.files,
+    policySet: toPolicySet(validated.valid, cache?.models),
+    diagnostics: sortDiagnostics([...fronts.flatMap((f3) => f3.load.diagnostics), ...validated.diagnostics]),
+    files: files.length,
     objects: validated.counts
   };
 }
@@ -32113,8 +32186,8 @@ var wo = (t2, e) => {
 var NEVER_NEEDED = /* @__PURE__ */ new Set(["EDITOR", "VISUAL", "PAGER", "GIT_EDITOR", "GIT_PAGER", "GIT_SEQUENCE_EDITOR"]);
 function gitEnvironment(env = process.env) {
   const out = {};
-  for (const [key2, value] of Object.entries(env)) {
-    if (value !== void 0 && !NEVER_NEEDED.has(key2.toUpperCase())) out[key2] = value;
+  for (const [key3, value] of Object.entries(env)) {
+    if (value !== void 0 && !NEVER_NEEDED.has(key3.toUpperCase())) out[key3] = value;
   }
   return { ...out, LC_ALL: "C", LANGUAGE: "C" };
 }
@@ -32207,6 +32280,9 @@ var GitTree = class {
     const out = [];
     await this.walk(real.path, wanted, [real.path], out);
     return out;
+  }
+  blobId(file) {
+    return this.blobs.get(file);
   }
   async read(file) {
     let oid = this.blobs.get(file);
@@ -32420,11 +32496,11 @@ function generatedHeader(s, comment) {
 }
 
 // src/render/k8s-name.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var MAX_NAME = 253;
 var HASH_LENGTH = 8;
 function hashOf(name, length) {
-  return createHash2("sha256").update(name, "utf8").digest("hex").slice(0, length);
+  return createHash3("sha256").update(name, "utf8").digest("hex").slice(0, length);
 }
 function plain(name) {
   return name.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "");
@@ -32582,12 +32658,12 @@ function renderCn2Resources(s, apiVersion) {
   const scope = (kind, namespace3) => `${kind}/${namespace3 ?? ""}`;
   const namesInScope = /* @__PURE__ */ new Map();
   for (const o2 of objects) {
-    const key2 = scope(o2.kind, o2.namespace);
-    const names = namesInScope.get(key2);
+    const key3 = scope(o2.kind, o2.namespace);
+    const names = namesInScope.get(key3);
     if (names) names.push(o2.contrailName);
-    else namesInScope.set(key2, [o2.contrailName]);
+    else namesInScope.set(key3, [o2.contrailName]);
   }
-  for (const [key2, names] of namesInScope) k8sNames.set(key2, kubernetesNames(names));
+  for (const [key3, names] of namesInScope) k8sNames.set(key3, kubernetesNames(names));
   const where2 = new Map(objects.map((o2) => [`${o2.kind}/${o2.contrailName}`, o2.namespace]));
   const nameOf2 = (kind, contrailName) => {
     const ns2 = where2.get(`${kind}/${contrailName}`);
@@ -33530,22 +33606,22 @@ var ContrailEvaluator = class {
     const address = "pod" in end ? end.pod.ip : end.address;
     const inGroups = this.groups.map((g2) => g2.prefixes.some((c3) => inPrefix(c3, address)) ? "1" : "0").join("");
     const tags = "pod" in end ? workloadTags(this.snapshot.cluster, end.pod.namespace, this.nsLabels.get(end.pod.namespace) ?? [], end.pod.labels) : null;
-    const key2 = `${tags ? tags.filter((t2) => this.namedTags.has(t2)).join("\0") : "@"}${inGroups}`;
-    let id = this.classByKey.get(key2);
+    const key3 = `${tags ? tags.filter((t2) => this.namedTags.has(t2)).join("\0") : "@"}${inGroups}`;
+    let id = this.classByKey.get(key3);
     if (id === void 0) {
       id = this.classes.length;
       const tagSet = tags ? new Set(tags) : null;
       const groups2 = Uint8Array.from(inGroups, (ch) => ch === "1" ? 1 : 0);
       this.classes.push({ tags: tagSet, groups: groups2, list: tagSet ? this.listFor(tagSet) : -1 });
-      this.classByKey.set(key2, id);
+      this.classByKey.set(key3, id);
     }
     return id;
   }
   /** The ordered rule list of a workload with these tags (shared by every workload bound to the same sets). */
   listFor(tags) {
     const sets = this.snapshot.policySets.filter((aps) => aps.tags.some((t2) => tags.has(lowerType(t2)))).sort((a, b3) => cmp(a.name, b3.name));
-    const key2 = sets.map((s) => s.name).join("\0");
-    let id = this.listByKey.get(key2);
+    const key3 = sets.map((s) => s.name).join("\0");
+    let id = this.listByKey.get(key3);
     if (id !== void 0) return id;
     const policies = new Map(this.snapshot.policies.map((p2) => [p2.name, p2]));
     const rules = new Map(this.snapshot.rules.map((r2) => [r2.name, r2]));
@@ -33602,7 +33678,7 @@ var ContrailEvaluator = class {
       responders: entries.map(() => []),
       indexes: []
     });
-    this.listByKey.set(key2, id);
+    this.listByKey.set(key3, id);
     return id;
   }
   endpoint(ep) {
@@ -33875,10 +33951,10 @@ var ContrailEvaluator = class {
       const ca = this.classes[a];
       const cb = other.classes[b3];
       if (!ca.tags || !cb.tags) return;
-      const key2 = `${ca.list}/${cb.list}`;
-      const members = byLists.get(key2);
+      const key3 = `${ca.list}/${cb.list}`;
+      const members = byLists.get(key3);
       if (members) members.push(i);
-      else byLists.set(key2, [i]);
+      else byLists.set(key3, [i]);
     });
     const matching = (ev, side, ep) => ends.flatMap(([a, b3], i) => ev.matches(ep, ev.classes[side === 0 ? a : b3]) ? [i] : []);
     const cover = (rows, columns) => {
@@ -34104,12 +34180,12 @@ var KubernetesEvaluator = class {
   }
   classifyUncached(end) {
     const inside = this.insideOf(end);
-    const key2 = this.classKey(end, inside);
-    let id = this.classByKey.get(key2);
+    const key3 = this.classKey(end, inside);
+    let id = this.classByKey.get(key3);
     if (id === void 0) {
       id = this.classes.length;
       this.classes.push(this.buildClass(end, inside, id));
-      this.classByKey.set(key2, id);
+      this.classByKey.set(key3, id);
     }
     return id;
   }
@@ -34325,12 +34401,12 @@ var KubernetesEvaluator = class {
   }
   policySignatures = /* @__PURE__ */ new Map();
   policySignature(pi, direction) {
-    const key2 = `${pi}/${direction}`;
-    let sig = this.policySignatures.get(key2);
+    const key3 = `${pi}/${direction}`;
+    let sig = this.policySignatures.get(key3);
     if (sig === void 0) {
       const p2 = this.policies[pi];
       sig = JSON.stringify([p2.namespace, direction === "ingress" ? p2.ingress : p2.egress], (k2, v2) => k2 === "origin" ? void 0 : v2);
-      this.policySignatures.set(key2, sig);
+      this.policySignatures.set(key3, sig);
     }
     return sig;
   }
@@ -34380,12 +34456,12 @@ var KubernetesEvaluator = class {
   }
   /** Policies that select the class's pod for a direction (`namespace/name`). */
   isolatingPolicies(cls, end) {
-    const key2 = `${cls}/${end}`;
-    const hit = this.isolatingCache.get(key2);
+    const key3 = `${cls}/${end}`;
+    const hit = this.isolatingCache.get(key3);
     if (hit) return hit;
     const c3 = this.classes[cls];
     const out = (end === "ingress" ? c3.ingressPolicies : c3.egressPolicies).map((pi) => policyKey(this.policies[pi]));
-    this.isolatingCache.set(key2, out);
+    this.isolatingCache.set(key3, out);
     return out;
   }
   /**
@@ -34634,11 +34710,11 @@ var ConnectivityComparer = class {
     const classes = /* @__PURE__ */ new Map();
     for (const e of this.ends) {
       const ids = evaluators.map((ev) => ev.classify(e.end));
-      const key2 = ids.join(",");
-      let c3 = classes.get(key2);
+      const key3 = ids.join(",");
+      let c3 = classes.get(key3);
       if (!c3) {
-        c3 = { key: key2, ids, members: [], hasPod: false };
-        classes.set(key2, c3);
+        c3 = { key: key3, ids, members: [], hasPod: false };
+        classes.set(key3, c3);
       }
       c3.members.push(e);
       if ("pod" in e.end) c3.hasPod = true;
@@ -34655,8 +34731,8 @@ function nodePairs(src, dst) {
   for (const from of src.members) {
     for (const to2 of dst.members) {
       if (from === to2 || !("pod" in from.end) && !("pod" in to2.end)) continue;
-      const key2 = `${from.nodeKey}\0${to2.nodeKey}`;
-      if (!out.has(key2)) out.set(key2, { from, to: to2, fromEnd: from.end, toEnd: to2.end });
+      const key3 = `${from.nodeKey}\0${to2.nodeKey}`;
+      if (!out.has(key3)) out.set(key3, { from, to: to2, fromEnd: from.end, toEnd: to2.end });
     }
   }
   return [...out.values()];
@@ -34695,8 +34771,8 @@ function sameMask(a, b3) {
 function podGroups(pods) {
   const byLabels = /* @__PURE__ */ new Map();
   for (const pod2 of pods) {
-    const key2 = `${pod2.namespace}\0${pod2.labels.map(([k2, v2]) => `${k2}=${v2}`).join("")}`;
-    byLabels.set(key2, [...byLabels.get(key2) ?? [], pod2]);
+    const key3 = `${pod2.namespace}\0${pod2.labels.map(([k2, v2]) => `${k2}=${v2}`).join("")}`;
+    byLabels.set(key3, [...byLabels.get(key3) ?? [], pod2]);
   }
   const out = /* @__PURE__ */ new Map();
   for (const members of byLabels.values()) {
@@ -34748,20 +34824,20 @@ function compareFlows(a, b3) {
 }
 
 // src/diff/report.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/diff/findings.ts
-var key = (f3) => `${f3.kind}\0${f3.policy}\0${f3.severity}\0${f3.message}`;
+var key2 = (f3) => `${f3.kind}\0${f3.policy}\0${f3.severity}\0${f3.message}`;
 function findingView(f3) {
   return { kind: f3.kind, severity: f3.severity, policy: f3.policy, message: f3.message, origin: positionOf(f3.origin) };
 }
 function introducedFindings(base, head) {
   const old = /* @__PURE__ */ new Map();
-  for (const f3 of base?.findings ?? []) old.set(key(f3), (old.get(key(f3)) ?? 0) + 1);
+  for (const f3 of base?.findings ?? []) old.set(key2(f3), (old.get(key2(f3)) ?? 0) + 1);
   const out = [];
   for (const f3 of head.findings) {
-    const left = old.get(key(f3)) ?? 0;
-    if (left > 0) old.set(key(f3), left - 1);
+    const left = old.get(key2(f3)) ?? 0;
+    if (left > 0) old.set(key2(f3), left - 1);
     else out.push(findingView(f3));
   }
   return out.sort(
@@ -34857,10 +34933,10 @@ function matchRules(base, head) {
   let restBase = [...base];
   let restHead = [...head];
   const passes = [behaviourKey, endpointsKey, nameKey, originKey];
-  for (const key2 of passes) {
+  for (const key3 of passes) {
     const queues = /* @__PURE__ */ new Map();
     for (const b3 of restBase) {
-      const k2 = key2(b3.rule);
+      const k2 = key3(b3.rule);
       if (k2 === void 0) continue;
       const q3 = queues.get(k2);
       if (q3) q3.push(b3);
@@ -34869,7 +34945,7 @@ function matchRules(base, head) {
     const pairedBase = /* @__PURE__ */ new Set();
     const unpairedHead = [];
     for (const h3 of restHead) {
-      const k2 = key2(h3.rule);
+      const k2 = key3(h3.rule);
       const b3 = k2 === void 0 ? void 0 : queues.get(k2)?.shift();
       if (!b3) {
         unpairedHead.push(h3);
@@ -35060,9 +35136,9 @@ function findRisks(diffs, ctx) {
           const was = change.base[side];
           const now = change.head[side];
           if (!("tags" in was) || !isWider(now, was)) continue;
-          const key2 = `${fpName}\0${formatEndpoint(was)}\0${formatEndpoint(now)}`;
-          if (seenSelectors.has(key2)) continue;
-          seenSelectors.add(key2);
+          const key3 = `${fpName}\0${formatEndpoint(was)}\0${formatEndpoint(now)}`;
+          if (seenSelectors.has(key3)) continue;
+          seenSelectors.add(key3);
           risks.push({
             kind: "selector-widened",
             message: `A selector now matches more pods: ${formatEndpoint(was)} -> ${formatEndpoint(now)} (rule ${change.head.name})`,
@@ -35289,7 +35365,7 @@ function buildDiffReport(input) {
 }
 function sha256Of(side) {
   const vnc = side.snapshot ? side.rendered?.get(VNC_SNAPSHOT) : void 0;
-  return vnc === void 0 ? null : createHash3("sha256").update(vnc, "utf8").digest("hex");
+  return vnc === void 0 ? null : createHash4("sha256").update(vnc, "utf8").digest("hex");
 }
 function testOrderChanges(d2, base, head, flows) {
   let budget = MAX_ORDER_TESTS;
@@ -35867,8 +35943,9 @@ async function diffRevisions(options) {
   const baseSource = await gitTreeSource(root, options.base);
   const headTree = options.head !== void 0 ? await gitTreeSource(root, options.head) : void 0;
   const baseRender = await baseSource.hasFolder(config.output) ? "all" : "report";
-  const base = await compileSide(baseSource, config, await baseSource.hasFolder(config.policies), baseRender);
-  const head = headTree ? await compileSide(headTree, config, await headTree.hasFolder(config.policies), "report") : await compileSide(fsSource(root), config, true, "report");
+  const cache = new FrontEndCache();
+  const base = await compileSide(baseSource, config, await baseSource.hasFolder(config.policies), baseRender, cache);
+  const head = headTree ? await compileSide(headTree, config, await headTree.hasFolder(config.policies), "report", cache) : await compileSide(fsSource(root), config, true, "report", cache);
   let flows;
   let noFlowsReason;
   if (options.simulate === false) noFlowsReason = "simulation turned off";
@@ -35894,11 +35971,11 @@ async function diffRevisions(options) {
   });
   return { report, counts: countsOf(report) };
 }
-async function compileSide(source, config, readPolicies, render) {
+async function compileSide(source, config, readPolicies, render, cache) {
   const diagnostics = [];
   let policySet = { policies: [], namespaces: [], workloads: [] };
   if (readPolicies) {
-    const front = await readPolicySet(source, config.policies);
+    const front = await readPolicySet(source, config.policies, cache);
     diagnostics.push(...front.diagnostics);
     policySet = front.policySet;
   }
@@ -36067,8 +36144,8 @@ function lowercaseKeys(object) {
   if (!object) {
     return {};
   }
-  return Object.keys(object).reduce((newObj, key2) => {
-    newObj[key2.toLowerCase()] = object[key2];
+  return Object.keys(object).reduce((newObj, key3) => {
+    newObj[key3.toLowerCase()] = object[key3];
     return newObj;
   }, {});
 }
@@ -36082,20 +36159,20 @@ function isPlainObject3(value) {
 }
 function mergeDeep(defaults, options) {
   const result = Object.assign({}, defaults);
-  Object.keys(options).forEach((key2) => {
-    if (isPlainObject3(options[key2])) {
-      if (!(key2 in defaults)) Object.assign(result, { [key2]: options[key2] });
-      else result[key2] = mergeDeep(defaults[key2], options[key2]);
+  Object.keys(options).forEach((key3) => {
+    if (isPlainObject3(options[key3])) {
+      if (!(key3 in defaults)) Object.assign(result, { [key3]: options[key3] });
+      else result[key3] = mergeDeep(defaults[key3], options[key3]);
     } else {
-      Object.assign(result, { [key2]: options[key2] });
+      Object.assign(result, { [key3]: options[key3] });
     }
   });
   return result;
 }
 function removeUndefinedProperties(obj) {
-  for (const key2 in obj) {
-    if (obj[key2] === void 0) {
-      delete obj[key2];
+  for (const key3 in obj) {
+    if (obj[key3] === void 0) {
+      delete obj[key3];
     }
   }
   return obj;
@@ -36147,9 +36224,9 @@ function extractUrlVariableNames(url) {
 }
 function omit(object, keysToOmit) {
   const result = { __proto__: null };
-  for (const key2 of Object.keys(object)) {
-    if (keysToOmit.indexOf(key2) === -1) {
-      result[key2] = object[key2];
+  for (const key3 of Object.keys(object)) {
+    if (keysToOmit.indexOf(key3) === -1) {
+      result[key3] = object[key3];
     }
   }
   return result;
@@ -36167,10 +36244,10 @@ function encodeUnreserved(str2) {
     return "%" + c3.charCodeAt(0).toString(16).toUpperCase();
   });
 }
-function encodeValue(operator, value, key2) {
+function encodeValue(operator, value, key3) {
   value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key2) {
-    return encodeUnreserved(key2) + "=" + value;
+  if (key3) {
+    return encodeUnreserved(key3) + "=" + value;
   } else {
     return value;
   }
@@ -36181,8 +36258,8 @@ function isDefined(value) {
 function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
-function getValues(context, operator, key2, modifier) {
-  var value = context[key2], result = [];
+function getValues(context, operator, key3, modifier) {
+  var value = context[key3], result = [];
   if (isDefined(value) && value !== "") {
     if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
       value = value.toString();
@@ -36190,14 +36267,14 @@ function getValues(context, operator, key2, modifier) {
         value = value.substring(0, parseInt(modifier, 10));
       }
       result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key2 : "")
+        encodeValue(operator, value, isKeyOperator(operator) ? key3 : "")
       );
     } else {
       if (modifier === "*") {
         if (Array.isArray(value)) {
           value.filter(isDefined).forEach(function(value2) {
             result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key2 : "")
+              encodeValue(operator, value2, isKeyOperator(operator) ? key3 : "")
             );
           });
         } else {
@@ -36222,7 +36299,7 @@ function getValues(context, operator, key2, modifier) {
           });
         }
         if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key2) + "=" + tmp.join(","));
+          result.push(encodeUnreserved(key3) + "=" + tmp.join(","));
         } else if (tmp.length !== 0) {
           result.push(tmp.join(","));
         }
@@ -36231,10 +36308,10 @@ function getValues(context, operator, key2, modifier) {
   } else {
     if (operator === ";") {
       if (isDefined(value)) {
-        result.push(encodeUnreserved(key2));
+        result.push(encodeUnreserved(key3));
       }
     } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key2) + "=");
+      result.push(encodeUnreserved(key3) + "=");
     } else if (value === "") {
       result.push("");
     }
@@ -36459,7 +36536,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
-        const key2 = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+        const key3 = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
         while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
           index++;
@@ -36470,8 +36547,8 @@ function parseParameters(header, type, index, len, stopFlags) {
           while (index < len) {
             const code2 = header.charCodeAt(index);
             if (code2 === DQUOTE) {
-              if (parameters[key2] === void 0) {
-                parameters[key2] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+              if (parameters[key3] === void 0) {
+                parameters[key3] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
@@ -36515,9 +36592,9 @@ function parseParameters(header, type, index, len, stopFlags) {
           }
           index++;
         }
-        if (parameters[key2] === void 0) {
+        if (parameters[key3] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key2] = header.slice(valueStart, valueEnd);
+          parameters[key3] = header.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -36565,11 +36642,11 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   }
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
-  const prepareVal = (parent, key2, val) => {
+  const prepareVal = (parent, key3, val) => {
     const isObject = val !== null && typeof val === "object";
     const hasToJSON = isObject && typeof val.toJSON === "function";
     if (hasToJSON) {
-      val = val.toJSON(key2);
+      val = val.toJSON(key3);
     }
     const isNoise = typeof val === "string" && noiseValue.test(val);
     if (isNoise) return val + "n";
@@ -36580,7 +36657,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
       return val.toString() + "n";
     }
     if (isFunctionReplacer) {
-      val = replacer.call(parent, key2, val);
+      val = replacer.call(parent, key3, val);
     }
     const isPostReplacerObject = val !== null && typeof val === "object";
     if (isPostReplacerObject) {
@@ -36717,11 +36794,11 @@ var JSONStringify = (value, replacer, space) => {
     if (supportsRawJSON) {
       return originalStringify(
         value,
-        (key2, val) => {
+        (key3, val) => {
           if (typeof val === "bigint") return JSON.rawJSON(val.toString());
           const hasFunctionReplacer = typeof replacer === "function";
-          if (hasFunctionReplacer) return replacer(key2, val);
-          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key2);
+          if (hasFunctionReplacer) return replacer(key3, val);
+          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key3);
           if (isKeyInArrayReplacer) return val;
           return val;
         },
@@ -36731,13 +36808,13 @@ var JSONStringify = (value, replacer, space) => {
     if (!value) return originalStringify(value, replacer, space);
     const convertedToCustomJSON = originalStringify(
       value,
-      (key2, val) => {
+      (key3, val) => {
         const isNoise = typeof val === "string" && noiseValue.test(val);
         if (isNoise) return val.toString() + "n";
         if (typeof val === "bigint") return val.toString() + "n";
         const hasFunctionReplacer = typeof replacer === "function";
-        if (hasFunctionReplacer) return replacer(key2, val);
-        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key2);
+        if (hasFunctionReplacer) return replacer(key3, val);
+        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key3);
         if (isKeyInArrayReplacer) return val;
         return val;
       },
@@ -36779,17 +36856,17 @@ var isContextSourceSupported = () => {
     return false;
   }
 };
-var convertMarkedBigIntsReviver = (key2, value, context, userReviver) => {
+var convertMarkedBigIntsReviver = (key3, value, context, userReviver) => {
   const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
   if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
   const isNoiseValue = typeof value === "string" && noiseValue.test(value);
   if (isNoiseValue) return value.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
   if (!hasUserReviver) return value;
-  return userReviver(key2, value, context);
+  return userReviver(key3, value, context);
 };
 var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key2, value, context) => {
+  return JSON.parse(text, (key3, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -36798,7 +36875,7 @@ var JSONParseV2 = (text, reviver) => {
     if (isBigInt) return BigInt(context.source);
     const hasCustomReviver = typeof reviver === "function";
     if (!hasCustomReviver) return value;
-    return reviver(key2, value, context);
+    return reviver(key3, value, context);
   });
 };
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -36821,8 +36898,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
         }
       }
     } else {
-      const { parent, key: key2 } = node;
-      let value = parent[key2];
+      const { parent, key: key3 } = node;
+      let value = parent[key3];
       if (typeof value === "string") {
         const isCustomFormatBigInt = customFormat.test(value);
         if (isCustomFormatBigInt) {
@@ -36834,13 +36911,13 @@ var applyReviverIteratively = (parsed, userReviver) => {
       }
       const hasUserReviver = typeof userReviver === "function";
       if (hasUserReviver) {
-        value = userReviver.call(parent, key2, value);
+        value = userReviver.call(parent, key3, value);
       }
       const isDeleted = value === void 0;
       if (isDeleted) {
-        delete parent[key2];
+        delete parent[key3];
       } else {
-        parent[key2] = value;
+        parent[key3] = value;
       }
       stack.pop();
     }
@@ -36869,7 +36946,7 @@ var JSONParse = (text, reviver) => {
     const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
-      (key2, value, context) => convertMarkedBigIntsReviver(key2, value, context, reviver)
+      (key3, value, context) => convertMarkedBigIntsReviver(key3, value, context, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
@@ -36989,8 +37066,8 @@ async function fetchWrapper(requestOptions) {
   const status = fetchResponse.status;
   const url = fetchResponse.url;
   const responseHeaders = {};
-  for (const [key2, value] of fetchResponse.headers) {
-    responseHeaders[key2] = value;
+  for (const [key3, value] of fetchResponse.headers) {
+    responseHeaders[key3] = value;
   }
   const octokitResponse = {
     url,
@@ -37146,11 +37223,11 @@ function graphql(request2, query, options) {
         new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
       );
     }
-    for (const key2 in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key2)) continue;
+    for (const key3 in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key3)) continue;
       return Promise.reject(
         new Error(
-          `[@octokit/graphql] "${key2}" cannot be used as variable name`
+          `[@octokit/graphql] "${key3}" cannot be used as variable name`
         )
       );
     }
@@ -37158,15 +37235,15 @@ function graphql(request2, query, options) {
   const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
   const requestOptions = Object.keys(
     parsedOptions
-  ).reduce((result, key2) => {
-    if (NON_VARIABLE_OPTIONS.includes(key2)) {
-      result[key2] = parsedOptions[key2];
+  ).reduce((result, key3) => {
+    if (NON_VARIABLE_OPTIONS.includes(key3)) {
+      result[key3] = parsedOptions[key3];
       return result;
     }
     if (!result.variables) {
       result.variables = {};
     }
-    result.variables[key2] = parsedOptions[key2];
+    result.variables[key3] = parsedOptions[key3];
     return result;
   }, {});
   const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
@@ -37176,8 +37253,8 @@ function graphql(request2, query, options) {
   return request2(requestOptions).then((response) => {
     if (response.data.errors) {
       const headers = {};
-      for (const key2 of Object.keys(response.headers)) {
-        headers[key2] = response.headers[key2];
+      for (const key3 of Object.keys(response.headers)) {
+        headers[key3] = response.headers[key3];
       }
       throw new GraphqlResponseError(
         requestOptions,

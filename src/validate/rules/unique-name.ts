@@ -4,6 +4,7 @@ import type { Rule } from '../rule.js';
 
 export const uniqueName: Rule = {
   name: 'unique-name',
+  scope: 'folder',
   create(ctx) {
     const first = new Map<string, Origin>();
     return {
