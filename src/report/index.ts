@@ -5,7 +5,7 @@
  * then keep only the headline and risk flags) and says what it cut and where the whole report is.
  */
 import type { DiffReport } from '../diff/types.js';
-import { type Detail, DETAILS, renderMarkdown } from './markdown.js';
+import { type Detail, DETAILS, minimumMarkdownBytes, renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 
 export { REPORT_MARKER } from './markdown.js';
@@ -91,6 +91,7 @@ function fitMarkdown(report: DiffReport, options: RenderOptions): string {
     return `This report is shortened to stay under ${groupDigits(budget)} ${unit}: ${cuts.join('; ')}. Where to read all of it: ${whole}.`;
   };
   for (const detail of DETAILS) {
+    if (minimumMarkdownBytes(report, detail) > budget) continue;
     const text = renderMarkdown(report, { detail, cutNote: note(detail) });
     if (size(text) <= budget) return text;
   }

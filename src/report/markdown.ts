@@ -46,6 +46,23 @@ export interface MarkdownOptions {
 /** Items listed before "and N more" in the lists of the reduced levels. */
 const REDUCED_LIST = 20;
 
+/**
+ * A lower bound of the report's size at `detail`, in bytes, without drawing it: the table rows it
+ * must hold (one per rule change and per flow edge at the detailed levels), each at least `| |`
+ * and a newline. A level whose bound is over the budget cannot fit, so it is not drawn (at 10,000
+ * policies a change can move 100,000 edges: drawing them to find that out took seconds).
+ */
+export function minimumMarkdownBytes(r: DiffReport, detail: Detail): number {
+  if (detail !== 'full' && detail !== 'no-patch') return 0;
+  const c = r.connectivity;
+  const flowRows = c.evaluated ? c.opened.length + c.closed.length + c.notEnforced.length : 0;
+  const ruleRows = [...r.firewallPolicies, ...(r.unreferencedRules ? [r.unreferencedRules] : [])].reduce((n, fp) => n + fp.rules.length, 0);
+  return (flowRows + ruleRows) * MIN_ROW_BYTES;
+}
+
+/** `| a | b |` at its shortest with empty cells: every table row here has two or more cells. */
+const MIN_ROW_BYTES = '| | |\n'.length;
+
 export function renderMarkdown(r: DiffReport, o: MarkdownOptions): string {
   if (r.summary.noChange) {
     return `${REPORT_MARKER}\nNo change to the Contrail firewall configuration between ${esc(r.base.label)} and ${esc(r.head.label)}.\n`;

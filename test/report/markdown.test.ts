@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { REPORT_MARKER, renderReport, COMMENT_BUDGET } from '../../src/report/index.js';
-import { codeFence } from '../../src/report/markdown.js';
+import { codeFence, DETAILS, minimumMarkdownBytes, renderMarkdown } from '../../src/report/markdown.js';
 import { ag, any, rule, snapshot, tags } from '../diff/build.js';
 import { reportOf, tableCells, tables } from './build-report.js';
 
@@ -110,6 +110,22 @@ test('thousands of rules: shrinks in steps, stays under 65,536 characters, says 
   const tiny = renderReport(report, { format: 'markdown', budget: 700, fullReportLocation: 'the file report.md' });
   assert.ok(tiny.length <= 700, tiny);
   assert.match(tiny, 'only the headline and the risk flags are kept. Where to read all of it: the file report.md.');
+});
+
+test('levels are skipped undrawn only when their rows alone are over the budget: the bound never exceeds the drawn size', () => {
+  const rules = (port: number) =>
+    Array.from({ length: 500 }, (_, i) => rule(`default-ingress-big-${i}-podSelector-0-0`, { ep1: tags(`app=c-${i}`, 'namespace=default'), ep2: db, port, policy: 'default/big' }));
+  const report = reportOf(snapshot({ policies: { 'k8s-default-big': rules(1000) } }), snapshot({ policies: { 'k8s-default-big': rules(2000) } }));
+  for (const detail of DETAILS) {
+    const drawn = Buffer.byteLength(renderMarkdown(report, { detail }));
+    assert.ok(minimumMarkdownBytes(report, detail) <= drawn, `${detail}: bound ${minimumMarkdownBytes(report, detail)} > drawn ${drawn}`);
+  }
+  assert.ok(minimumMarkdownBytes(report, 'full') >= 500 * 6, 'one row per changed rule');
+  // A budget between the bound and the drawn size: the level is drawn, found too long, and cut as before.
+  const budget = minimumMarkdownBytes(report, 'full') + 10;
+  const md = renderReport(report, { format: 'markdown', budget });
+  assert.ok(Buffer.byteLength(md) <= budget);
+  assert.match(md, 'rule tables, flows and lists are reduced to counts');
 });
 
 test('risk flags are cut to fit last, saying how many are left out', () => {

@@ -35531,6 +35531,14 @@ function mermaidFlowchart(opened, closed) {
 var REPORT_MARKER = "<!-- contrail-gitops:report -->";
 var DETAILS = ["full", "no-patch", "counts", "headline"];
 var REDUCED_LIST = 20;
+function minimumMarkdownBytes(r2, detail) {
+  if (detail !== "full" && detail !== "no-patch") return 0;
+  const c3 = r2.connectivity;
+  const flowRows = c3.evaluated ? c3.opened.length + c3.closed.length + c3.notEnforced.length : 0;
+  const ruleRows = [...r2.firewallPolicies, ...r2.unreferencedRules ? [r2.unreferencedRules] : []].reduce((n2, fp) => n2 + fp.rules.length, 0);
+  return (flowRows + ruleRows) * MIN_ROW_BYTES;
+}
+var MIN_ROW_BYTES = "| | |\n".length;
 function renderMarkdown(r2, o2) {
   if (r2.summary.noChange) {
     return `${REPORT_MARKER}
@@ -35914,6 +35922,7 @@ function fitMarkdown(report, options) {
     return `This report is shortened to stay under ${groupDigits(budget)} ${unit}: ${cuts.join("; ")}. Where to read all of it: ${whole}.`;
   };
   for (const detail of DETAILS) {
+    if (minimumMarkdownBytes(report, detail) > budget) continue;
     const text2 = renderMarkdown(report, { detail, cutNote: note2(detail) });
     if (size(text2) <= budget) return text2;
   }
