@@ -10,7 +10,7 @@
  */
 import type { LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, PolicySet, Protocol } from '../model/policy.js';
 import { policyKey } from '../model/policy.js';
-import { type Address, type Cidr, familyBits, parseCidr } from '../net/ip.js';
+import { type Address, type Family, familyBits, parseCidr } from '../net/ip.js';
 import { endName, type FlowEnd, type Inventory, type InventoryPod } from './inventory.js';
 import { type PointMask, type ProbePoint, type ProbeSpace, formatPoint } from './probe-space.js';
 
@@ -69,24 +69,63 @@ interface CompiledRule {
 
 interface CompiledPeer {
   readonly peer: PolicyPeer;
-  /** Indexes in the evaluator's list of CIDRs (an end's class knows which of them hold its address). */
+  /** Indexes in the evaluator's list of distinct CIDRs (an end's region knows which of them hold its address). */
   readonly cidr?: number;
   readonly except: readonly number[];
 }
 
+/**
+ * The ends whose address lies in the same of the policies' CIDRs. They match the same ipBlock
+ * peers, so what ipBlocks decide is worked out once per region rather than once per end: the pods
+ * of one pod network are usually all in one region.
+ */
+interface Region {
+  /** Indexes of the distinct CIDRs that hold the address. */
+  readonly cidrs: ReadonlySet<number>;
+  /** Ids of the rules an ipBlock peer of which matches these ends. */
+  readonly rules: ReadonlySet<number>;
+  /** Those of them that are ingress rules. */
+  readonly ingressRules: readonly number[];
+  /** The classes of its ends. */
+  readonly classes: number[];
+}
+
+/**
+ * Selector peers (not ipBlocks) that match pods of the same namespaces, by the first label their
+ * podSelector requires: a pod looks its own labels up here instead of being tested against every
+ * peer of every policy, and the group's namespaces stand for the peer's namespace condition.
+ */
+interface PeerGroup {
+  /** `key=value` -> the peers whose podSelector requires that label first. */
+  readonly byLabel: Map<string, GroupedPeer[]>;
+  /** The peers whose podSelector requires no label (absent, empty, or expressions only). */
+  readonly anyLabels: GroupedPeer[];
+}
+
+interface GroupedPeer {
+  /** The id of the peer's rule. */
+  readonly rule: number;
+  readonly podSelector?: LabelSelector;
+}
+
 /** What peer matching reads of an end. */
-type EndView = Pick<EndClass, 'pod' | 'address' | 'namespace' | 'labels' | 'nsLabels' | 'inside'>;
+type EndView = Pick<EndClass, 'pod' | 'address' | 'namespace' | 'labels' | 'nsLabels' | 'region'>;
 
 interface EndClass {
-  /** By index in the evaluator's CIDR list: 1 when the end's address lies inside. */
-  readonly inside: Uint8Array;
+  readonly region: Region;
   readonly pod?: InventoryPod;
   readonly address?: Address;
   readonly namespace?: string;
   readonly nsLabels?: ReadonlyMap<string, string>;
   readonly labels?: ReadonlyMap<string, string>;
-  /** By rule id: 1 when a peer of that rule matches this end. */
-  readonly peerMatch: Uint8Array;
+  /**
+   * Ids of the rules a podSelector / namespaceSelector peer of which matches this pod (none for an
+   * address). With the region's rules and the rules that list no peer, the rules this end is a peer of;
+   * kept sparse, since an end is a peer of few of the rules.
+   */
+  readonly selectorRules: ReadonlySet<number>;
+  /** Those of them that are ingress rules. */
+  readonly selectorIngressRules: readonly number[];
   /** Ids of the rules of the policies that select this pod (empty for an address). */
   readonly ingressRules: readonly number[];
   readonly egressRules: readonly number[];
@@ -94,8 +133,14 @@ interface EndClass {
   readonly egressPolicies: readonly number[];
   /** Rule masks resolved against this end as the destination (named ports), by rule id. */
   readonly destMasks: Map<number, PointMask>;
-  /** Ids of the ingress rules this end matches as a peer. */
-  readonly peerOfIngress: readonly number[];
+}
+
+/** The distinct CIDRs of one family and prefix length, by their network bits (the address shifted right by `shift`). */
+interface CidrTable {
+  readonly family: Family;
+  readonly len: number;
+  readonly shift: bigint;
+  readonly byNetwork: Map<bigint, number>;
 }
 
 function selectorMatches(sel: LabelSelector, labels: ReadonlyMap<string, string>): boolean {
@@ -120,39 +165,61 @@ function selectorMatches(sel: LabelSelector, labels: ReadonlyMap<string, string>
   return true;
 }
 
+/** Equal for selectors that select the same (source positions left out). */
+const selectorKey = (sel: LabelSelector): string =>
+  JSON.stringify([sel.matchLabels, sel.matchExpressions.map((e) => [e.key, e.operator, e.values])]);
+
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
 }
 
-function cidrContains(c: Cidr, a: Address): boolean {
-  if (c.family !== a.family) return false;
-  const shift = BigInt(familyBits(c.family) - c.len);
-  return a.value >> shift === c.network >> shift;
+const newPeerGroup = (): PeerGroup => ({ byLabel: new Map(), anyLabels: [] });
+
+/** An ipBlock peer matches an address inside its CIDR and outside every one of its excepts. */
+function insideBlock(cp: CompiledPeer, cidrs: ReadonlySet<number>): boolean {
+  return cp.cidr !== undefined && cidrs.has(cp.cidr) && !cp.except.some((e) => cidrs.has(e));
 }
 
 export class KubernetesEvaluator {
   private readonly policies: readonly NetworkPolicy[];
   private readonly rules: CompiledRule[] = [];
-  private readonly cidrs: Cidr[] = [];
+  /**
+   * The distinct CIDRs of the ipBlocks (cidrs and excepts; peers repeat them), by family and prefix
+   * length: an address finds those holding it with one lookup per length in use.
+   */
+  private readonly cidrTables: CidrTable[] = [];
+  private readonly regions = new Map<string, Region>();
   private readonly classes: EndClass[] = [];
+  /** 0 .. classes.length - 1: the destinations of an egress rule that lists no peer. */
+  private readonly classIds: number[] = [];
   private readonly classByKey = new Map<string, number>();
   private readonly podClass = new Map<InventoryPod, number>();
   private readonly nsLabels: ReadonlyMap<string, ReadonlyMap<string, string>>;
   private readonly full: PointMask;
-  /** Candidate indexes: which rules a pod may match as a peer, found from its labels and namespace. */
   private readonly policyIngressRules: number[][];
   private readonly policyEgressRules: number[][];
   private readonly policiesByNamespace = new Map<string, number[]>();
-  private readonly everyPeerRules: number[] = [];
-  private readonly ipBlockRules: number[] = [];
-  private readonly namespaceSelectorRules: number[] = [];
-  private readonly rulesByLabel = new Map<string, number[]>();
-  private readonly rulesByNamespace = new Map<string, number[]>();
+  /**
+   * Indexes, so that an end is tested only against the peers it may match: ipBlock rules by CIDR
+   * (an end looks at the CIDRs holding its address), selector peers by the namespaces they can
+   * reach and then by label (a pod looks at its namespace's groups, under its own labels).
+   */
+  private readonly ipBlockRulesByCidr: number[][] = [];
+  /** Ingress rules that list no peer: every end is a peer of them. */
+  private readonly everyPeerIngressRules: number[] = [];
+  /** Selector peers without a namespaceSelector, by their policy's namespace. */
+  private readonly sameNamespacePeers = new Map<string, PeerGroup>();
+  /** Selector peers with a namespaceSelector, by selector: peers repeat a few selectors, each is tested once per namespace. */
+  private readonly namespaceSelectorPeers = new Map<string, { selector: LabelSelector; group: PeerGroup }>();
+  /** By namespace: the peer groups that can match its pods. */
+  private readonly namespacePeerGroups = new Map<string, PeerGroup[]>();
   private readonly scratch: { egress: PointMask; ingress: PointMask; allowed: PointMask };
-  /** By rule id: the classes a peer of the rule matches (inverse of peerMatch). */
-  private readonly matchedClasses: number[][];
+  /** By rule id: the regions an ipBlock peer of the rule matches. */
+  private readonly regionsByRule: Region[][];
+  /** By rule id: the classes a selector peer of the rule matches. */
+  private readonly selectorClasses: number[][];
   /** By policy: the classes it isolates for ingress. */
   private readonly ingressSelected: number[][];
   private rowBuffers: { allowed: Uint32Array; egress: Uint32Array } | undefined;
@@ -177,14 +244,8 @@ export class KubernetesEvaluator {
       for (const direction of ['ingress', 'egress'] as const) {
         for (const r of direction === 'ingress' ? p.ingress : p.egress) {
           const peers = r.peers.map((peer) => {
-            const at = (text: string): number[] => {
-              const c = parseCidr(text);
-              if (!c) return [];
-              this.cidrs.push(c);
-              return [this.cidrs.length - 1];
-            };
-            const cidr = peer.ipBlock ? at(peer.ipBlock.cidr)[0] : undefined;
-            const except = (peer.ipBlock?.except ?? []).flatMap(at);
+            const cidr = peer.ipBlock ? this.cidrId(peer.ipBlock.cidr) : undefined;
+            const except = (peer.ipBlock?.except ?? []).flatMap((text) => this.cidrId(text) ?? []);
             return { peer, ...(cidr !== undefined ? { cidr } : {}), except };
           });
           const named = r.ports.some((pp) => typeof pp.port === 'string');
@@ -200,20 +261,76 @@ export class KubernetesEvaluator {
         }
       }
     });
-    this.matchedClasses = this.rules.map(() => []);
+    this.regionsByRule = this.rules.map(() => []);
+    this.selectorClasses = this.rules.map(() => []);
     for (const r of this.rules) {
       (r.direction === 'ingress' ? this.policyIngressRules : this.policyEgressRules)[r.policy]!.push(r.id);
-      const policyNs = this.policies[r.policy]!.namespace;
-      if (r.peers.length === 0) this.everyPeerRules.push(r.id);
-      for (const { peer } of r.peers) {
-        if (peer.ipBlock) this.ipBlockRules.push(r.id);
-        else if (peer.podSelector && peer.podSelector.matchLabels.length > 0) {
-          const [k, v] = peer.podSelector.matchLabels[0]!;
-          push(this.rulesByLabel, `${k}=${v}`, r.id);
-        } else if (peer.namespaceSelector) this.namespaceSelectorRules.push(r.id);
-        else push(this.rulesByNamespace, policyNs, r.id);
+      if (r.peers.length === 0 && r.direction === 'ingress') this.everyPeerIngressRules.push(r.id);
+      for (const { peer, cidr } of r.peers) {
+        if (peer.ipBlock) {
+          if (cidr !== undefined) this.ipBlockRulesByCidr[cidr]!.push(r.id);
+          continue;
+        }
+        const group = peer.namespaceSelector
+          ? this.namespaceSelectorGroup(peer.namespaceSelector)
+          : this.sameNamespaceGroup(this.policies[r.policy]!.namespace);
+        const grouped: GroupedPeer = { rule: r.id, ...(peer.podSelector ? { podSelector: peer.podSelector } : {}) };
+        const first = peer.podSelector?.matchLabels[0];
+        if (first) push(group.byLabel, `${first[0]}=${first[1]}`, grouped);
+        else group.anyLabels.push(grouped);
       }
     }
+  }
+
+  /** The index of a distinct CIDR (a new one is added); undefined when the text is no CIDR. */
+  private cidrId(text: string): number | undefined {
+    const c = parseCidr(text);
+    if (!c) return undefined;
+    let table = this.cidrTables.find((t) => t.family === c.family && t.len === c.len);
+    if (!table) {
+      table = { family: c.family, len: c.len, shift: BigInt(familyBits(c.family) - c.len), byNetwork: new Map() };
+      this.cidrTables.push(table);
+    }
+    const network = c.network >> table.shift;
+    let id = table.byNetwork.get(network);
+    if (id === undefined) {
+      id = this.ipBlockRulesByCidr.length;
+      this.ipBlockRulesByCidr.push([]);
+      table.byNetwork.set(network, id);
+    }
+    return id;
+  }
+
+  private sameNamespaceGroup(namespace: string): PeerGroup {
+    let group = this.sameNamespacePeers.get(namespace);
+    if (!group) {
+      group = newPeerGroup();
+      this.sameNamespacePeers.set(namespace, group);
+    }
+    return group;
+  }
+
+  private namespaceSelectorGroup(selector: LabelSelector): PeerGroup {
+    const key = selectorKey(selector);
+    let entry = this.namespaceSelectorPeers.get(key);
+    if (!entry) {
+      entry = { selector, group: newPeerGroup() };
+      this.namespaceSelectorPeers.set(key, entry);
+    }
+    return entry.group;
+  }
+
+  /** The peer groups that can match pods of the namespace: its own policies' peers, and those of the namespaceSelectors that select it. */
+  private peerGroupsOf(namespace: string, nsLabels: ReadonlyMap<string, string>): readonly PeerGroup[] {
+    let groups = this.namespacePeerGroups.get(namespace);
+    if (!groups) {
+      groups = [];
+      const own = this.sameNamespacePeers.get(namespace);
+      if (own) groups.push(own);
+      for (const { selector, group } of this.namespaceSelectorPeers.values()) if (selectorMatches(selector, nsLabels)) groups.push(group);
+      this.namespacePeerGroups.set(namespace, groups);
+    }
+    return groups;
   }
 
   /** The class of a probe end; ends of one class get the same answer for every probe. */
@@ -226,104 +343,128 @@ export class KubernetesEvaluator {
   }
 
   private classifyUncached(end: FlowEnd): number {
-    const inside = this.insideOf(end);
-    const key = this.classKey(end, inside);
+    const [regionKey, region] = this.regionOf('pod' in end ? end.pod.ip : end.address);
+    const key = this.classKey(end, regionKey);
     let id = this.classByKey.get(key);
     if (id === undefined) {
       id = this.classes.length;
-      this.classes.push(this.buildClass(end, inside, id));
+      this.classes.push(this.buildClass(end, region, id));
+      this.classIds.push(id);
       this.classByKey.set(key, id);
     }
     return id;
   }
 
-  /** Which of the policies' CIDRs hold the end's address, as '0'/'1' by CIDR index. */
-  private insideOf(end: FlowEnd): string {
-    const address = 'pod' in end ? end.pod.ip : end.address;
-    if (address.family !== 4) return this.cidrs.map((c) => (cidrContains(c, address) ? '1' : '0')).join('');
-    // IPv4 in plain numbers: this runs for every pod against every CIDR.
-    const ip = Number(address.value);
-    let out = '';
-    for (const c of this.cidrs) {
-      if (c.family !== 4) out += '0';
-      else {
-        const size = 2 ** (32 - c.len);
-        out += Math.floor(ip / size) === Math.floor(Number(c.network) / size) ? '1' : '0';
-      }
+  /** The region of an address, and its key: the indexes of the CIDRs holding it. */
+  private regionOf(address: Address): [string, Region] {
+    const inside: number[] = [];
+    for (const t of this.cidrTables) {
+      if (t.family !== address.family) continue;
+      const id = t.byNetwork.get(address.value >> t.shift);
+      if (id !== undefined) inside.push(id);
     }
-    return out;
+    inside.sort((a, b) => a - b);
+    const key = inside.join(',');
+    let region = this.regions.get(key);
+    if (!region) {
+      region = this.buildRegion(inside);
+      this.regions.set(key, region);
+    }
+    return [key, region];
   }
 
-  private classKey(end: FlowEnd, inside: string): string {
-    if (!('pod' in end)) return `@${inside}`;
+  private buildRegion(inside: readonly number[]): Region {
+    const cidrs = new Set(inside);
+    const rules = new Set<number>();
+    const ingressRules: number[] = [];
+    const region: Region = { cidrs, rules, ingressRules, classes: [] };
+    for (const c of inside) {
+      for (const rid of this.ipBlockRulesByCidr[c]!) {
+        const r = this.rules[rid]!;
+        if (rules.has(rid) || !r.peers.some((cp) => cp.peer.ipBlock !== undefined && insideBlock(cp, cidrs))) continue;
+        rules.add(rid);
+        this.regionsByRule[rid]!.push(region);
+        if (r.direction === 'ingress') ingressRules.push(rid);
+      }
+    }
+    return region;
+  }
+
+  private classKey(end: FlowEnd, regionKey: string): string {
+    if (!('pod' in end)) return `@${regionKey}`;
     const p = end.pod;
     const labels = p.labels.map(([k, v]) => `${k}=${v}`).join('\0');
     const ports = p.ports.map((cp) => `${cp.name ?? ''}/${cp.protocol}/${cp.containerPort}`).join('\0');
-    return `${p.namespace}\u0001${labels}\u0001${ports}\u0001${inside}`;
+    return `${p.namespace}\u0001${labels}\u0001${ports}\u0001${regionKey}`;
   }
 
-  private buildClass(end: FlowEnd, insideText: string, id: number): EndClass {
+  private buildClass(end: FlowEnd, region: Region, id: number): EndClass {
     const pod = 'pod' in end ? end.pod : undefined;
-    const namespace = pod?.namespace;
-    const labels = pod ? new Map(pod.labels) : undefined;
-    const nsLabels = pod ? (this.nsLabels.get(pod.namespace) ?? new Map<string, string>()) : undefined;
-    const inside = Uint8Array.from(insideText, (ch) => (ch === '1' ? 1 : 0));
-    const base = { inside, ...(pod ? { pod, namespace, labels, nsLabels } : { address: (end as { address: Address }).address }) };
-    const peerMatch = new Uint8Array(this.rules.length);
-    const checked = new Uint8Array(this.rules.length);
-    const peerOfIngress: number[] = [];
-    const check = (ids: readonly number[] | undefined) => {
-      for (const rid of ids ?? []) {
-        if (checked[rid]) continue;
-        checked[rid] = 1;
-        if (!this.peersAllow(this.rules[rid]!, base)) continue;
-        peerMatch[rid] = 1;
-        this.matchedClasses[rid]!.push(id);
-        if (this.rules[rid]!.direction === 'ingress') peerOfIngress.push(rid);
-      }
-    };
-    // Only rules the end can match are checked: the rest stay 0.
-    check(this.everyPeerRules);
-    check(this.ipBlockRules);
+    region.classes.push(id);
+    const selectorRules = new Set<number>();
+    const selectorIngressRules: number[] = [];
     const ingressRules: number[] = [];
     const egressRules: number[] = [];
     const ingressPolicies: number[] = [];
     const egressPolicies: number[] = [];
-    if (pod) {
-      for (const [k, v] of pod.labels) check(this.rulesByLabel.get(`${k}=${v}`));
-      check(this.namespaceSelectorRules);
-      check(this.rulesByNamespace.get(pod.namespace));
-      for (const pi of this.policiesByNamespace.get(pod.namespace) ?? []) {
-        const p = this.policies[pi]!;
-        if (!selectorMatches(p.podSelector, labels!)) continue;
-        // A rule counts only in the directions its policy's policyTypes name.
-        if (p.policyTypes.includes('Ingress')) {
-          ingressPolicies.push(pi);
-          this.ingressSelected[pi]!.push(id);
-          ingressRules.push(...this.policyIngressRules[pi]!);
-        }
-        if (p.policyTypes.includes('Egress')) {
-          egressPolicies.push(pi);
-          egressRules.push(...this.policyEgressRules[pi]!);
-        }
+    const common = { region, selectorRules, selectorIngressRules, ingressRules, egressRules, ingressPolicies, egressPolicies, destMasks: new Map<number, PointMask>() };
+    if (!pod) return { ...common, address: (end as { address: Address }).address };
+
+    const labels = new Map(pod.labels);
+    const nsLabels = this.nsLabels.get(pod.namespace) ?? new Map<string, string>();
+    // Only the peers the pod may match are tested, and of them only the podSelector: the groups
+    // looked at are those whose namespace condition the pod's namespace meets.
+    const test = (peers: readonly GroupedPeer[] | undefined) => {
+      for (const { rule: rid, podSelector } of peers ?? []) {
+        if (selectorRules.has(rid) || (podSelector && !selectorMatches(podSelector, labels))) continue;
+        selectorRules.add(rid);
+        this.selectorClasses[rid]!.push(id);
+        if (this.rules[rid]!.direction === 'ingress') selectorIngressRules.push(rid);
+      }
+    };
+    for (const group of this.peerGroupsOf(pod.namespace, nsLabels)) {
+      test(group.anyLabels);
+      for (const [k, v] of pod.labels) test(group.byLabel.get(`${k}=${v}`));
+    }
+    for (const pi of this.policiesByNamespace.get(pod.namespace) ?? []) {
+      const p = this.policies[pi]!;
+      if (!selectorMatches(p.podSelector, labels)) continue;
+      // A rule counts only in the directions its policy's policyTypes name.
+      if (p.policyTypes.includes('Ingress')) {
+        ingressPolicies.push(pi);
+        this.ingressSelected[pi]!.push(id);
+        ingressRules.push(...this.policyIngressRules[pi]!);
+      }
+      if (p.policyTypes.includes('Egress')) {
+        egressPolicies.push(pi);
+        egressRules.push(...this.policyEgressRules[pi]!);
       }
     }
-    return { ...base, peerMatch, ingressRules, egressRules, ingressPolicies, egressPolicies, destMasks: new Map(), peerOfIngress };
+    return { ...common, pod, namespace: pod.namespace, labels, nsLabels };
+  }
+
+  /**
+   * A selector peer matches a pod in a namespace it selects (its policy's own when it has no
+   * namespaceSelector) whose labels its podSelector, if any, selects.
+   */
+  private selectsPod(cp: CompiledPeer, policyNs: string, end: EndView): boolean {
+    const { peer } = cp;
+    if (!end.pod) return false;
+    if (peer.namespaceSelector ? !selectorMatches(peer.namespaceSelector, end.nsLabels!) : end.namespace !== policyNs) return false;
+    return !peer.podSelector || selectorMatches(peer.podSelector, end.labels!);
+  }
+
+  /** Whether a peer of rule `rid` matches the ends of class `c` (every end does when the rule lists none). */
+  private isPeer(c: EndClass, rid: number): boolean {
+    return this.rules[rid]!.peers.length === 0 || c.region.rules.has(rid) || c.selectorRules.has(rid);
   }
 
   /** The written indexes of the rule's peers that match the end (none when the list is empty: see `peers.length`). */
   private matchingPeers(r: CompiledRule, end: EndView): number[] {
     const policyNs = this.policies[r.policy]!.namespace;
     const out: number[] = [];
-    for (const { peer, cidr, except } of r.peers) {
-      if (peer.ipBlock) {
-        if (cidr !== undefined && end.inside[cidr] === 1 && !except.some((e) => end.inside[e] === 1)) out.push(peer.index);
-        continue;
-      }
-      if (!end.pod) continue;
-      if (peer.namespaceSelector ? !selectorMatches(peer.namespaceSelector, end.nsLabels!) : end.namespace !== policyNs) continue;
-      if (peer.podSelector && !selectorMatches(peer.podSelector, end.labels!)) continue;
-      out.push(peer.index);
+    for (const cp of r.peers) {
+      if (cp.peer.ipBlock ? insideBlock(cp, end.region.cidrs) : this.selectsPod(cp, policyNs, end)) out.push(cp.peer.index);
     }
     return out;
   }
@@ -379,7 +520,7 @@ export class KubernetesEvaluator {
     const m = this.scratch.egress;
     m.fill(0);
     for (const id of s.egressRules) {
-      if (d.peerMatch[id] === 0) continue;
+      if (!this.isPeer(d, id)) continue;
       const rm = this.ruleMask(this.rules[id]!, d);
       for (let w = 0; w < m.length; w++) m[w]! |= rm[w]!;
     }
@@ -394,7 +535,7 @@ export class KubernetesEvaluator {
     const m = this.scratch.ingress;
     m.fill(0);
     for (const id of d.ingressRules) {
-      if (s.peerMatch[id] === 0) continue;
+      if (!this.isPeer(s, id)) continue;
       const rm = this.ruleMask(this.rules[id]!, d);
       for (let w = 0; w < m.length; w++) m[w]! |= rm[w]!;
     }
@@ -429,27 +570,36 @@ export class KubernetesEvaluator {
       for (let r = 0; r < n; r++) if (this.classes[r]!.ingressPolicies.length === 0) this.openRow.set(this.full, r * W);
     }
     row.set(this.openRow);
-    for (const rid of s.peerOfIngress) {
-      const rule = this.rules[rid]!;
-      for (const r of this.ingressSelected[rule.policy]!) {
-        const m = this.ruleMask(rule, this.classes[r]!);
-        for (let w = 0; w < W; w++) row[r * W + w]! |= m[w]!;
-      }
-    }
-    // The sender's egress, when it is isolated.
+    // The ingress rules `src` is a peer of: those listing no peer, those of its region's ipBlocks,
+    // those of the selectors that select it (a rule that comes twice is OR-ed twice, to no effect).
+    for (const rid of this.everyPeerIngressRules) this.orRuleMask(row, rid, this.ingressSelected[this.rules[rid]!.policy]!);
+    for (const rid of s.region.ingressRules) this.orRuleMask(row, rid, this.ingressSelected[this.rules[rid]!.policy]!);
+    for (const rid of s.selectorIngressRules) this.orRuleMask(row, rid, this.ingressSelected[this.rules[rid]!.policy]!);
+    // The sender's egress, when it is isolated: each rule towards the classes it matches as a peer.
     if (s.egressPolicies.length > 0) {
       const eg = this.rowBuffers.egress;
       eg.fill(0, 0, n * W);
       for (const rid of s.egressRules) {
-        const rule = this.rules[rid]!;
-        for (const r of this.matchedClasses[rid]!) {
-          const m = this.ruleMask(rule, this.classes[r]!);
-          for (let w = 0; w < W; w++) eg[r * W + w]! |= m[w]!;
+        if (this.rules[rid]!.peers.length === 0) {
+          this.orRuleMask(eg, rid, this.classIds);
+          continue;
         }
+        for (const region of this.regionsByRule[rid]!) this.orRuleMask(eg, rid, region.classes);
+        this.orRuleMask(eg, rid, this.selectorClasses[rid]!);
       }
       for (let i = 0; i < n * W; i++) row[i]! &= eg[i]!;
     }
     return row;
+  }
+
+  /** ORs rule `rid`'s mask, as resolved for each destination class, into that class's place in `row`. */
+  private orRuleMask(row: Uint32Array, rid: number, destinations: readonly number[]): void {
+    const W = this.space.words;
+    const rule = this.rules[rid]!;
+    for (const r of destinations) {
+      const m = this.ruleMask(rule, this.classes[r]!);
+      for (let w = 0; w < W; w++) row[r * W + w]! |= m[w]!;
+    }
   }
 
   /**
