@@ -69,9 +69,11 @@ interface CompiledRule {
 
 interface CompiledPeer {
   readonly peer: PolicyPeer;
-  /** Indexes in the evaluator's list of distinct CIDRs (an end's region knows which of them hold its address). */
+  /** An ipBlock's CIDR and excepts, as indexes of distinct CIDRs (an end's region knows which of them hold its address). */
   readonly cidr?: number;
   readonly except: readonly number[];
+  /** A selector peer's group: which namespaces' pods it can match. */
+  readonly group?: number;
 }
 
 /**
@@ -84,18 +86,23 @@ interface Region {
   readonly cidrs: ReadonlySet<number>;
   /** Ids of the rules an ipBlock peer of which matches these ends. */
   readonly rules: ReadonlySet<number>;
-  /** Those of them that are ingress rules. */
   readonly ingressRules: readonly number[];
+  readonly egressRules: readonly number[];
   /** The classes of its ends. */
   readonly classes: number[];
 }
 
 /**
- * Selector peers (not ipBlocks) that match pods of the same namespaces, by the first label their
- * podSelector requires: a pod looks its own labels up here instead of being tested against every
- * peer of every policy, and the group's namespaces stand for the peer's namespace condition.
+ * The selector peers (not ipBlocks) that can match pods of the same namespaces: those of one
+ * namespace's policies without a namespaceSelector, or those with one namespaceSelector. A pod's
+ * namespace meets the namespace condition of a few groups; of their peers, it looks at those whose
+ * podSelector requires none of its labels, or first one of its labels, instead of at every peer.
  */
 interface PeerGroup {
+  readonly id: number;
+  /** The policies' namespace, for peers without a namespaceSelector. */
+  readonly namespace?: string;
+  readonly namespaceSelector?: LabelSelector;
   /** `key=value` -> the peers whose podSelector requires that label first. */
   readonly byLabel: Map<string, GroupedPeer[]>;
   /** The peers whose podSelector requires no label (absent, empty, or expressions only). */
@@ -108,24 +115,24 @@ interface GroupedPeer {
   readonly podSelector?: LabelSelector;
 }
 
+/** The peer groups whose namespace condition a namespace meets. */
+interface NamespaceGroups {
+  readonly ids: ReadonlySet<number>;
+  readonly groups: readonly PeerGroup[];
+}
+
 /** What peer matching reads of an end. */
-type EndView = Pick<EndClass, 'pod' | 'address' | 'namespace' | 'labels' | 'nsLabels' | 'region'>;
+type EndView = Pick<EndClass, 'region' | 'labels' | 'groups'>;
 
 interface EndClass {
   readonly region: Region;
   readonly pod?: InventoryPod;
   readonly address?: Address;
-  readonly namespace?: string;
-  readonly nsLabels?: ReadonlyMap<string, string>;
   readonly labels?: ReadonlyMap<string, string>;
-  /**
-   * Ids of the rules a podSelector / namespaceSelector peer of which matches this pod (none for an
-   * address). With the region's rules and the rules that list no peer, the rules this end is a peer of;
-   * kept sparse, since an end is a peer of few of the rules.
-   */
-  readonly selectorRules: ReadonlySet<number>;
-  /** Those of them that are ingress rules. */
-  readonly selectorIngressRules: readonly number[];
+  /** `key=value` of each label. */
+  readonly labelKeys: readonly string[];
+  /** The peer groups of the pod's namespace (none for an address). */
+  readonly groups: NamespaceGroups;
   /** Ids of the rules of the policies that select this pod (empty for an address). */
   readonly ingressRules: readonly number[];
   readonly egressRules: readonly number[];
@@ -169,19 +176,26 @@ function selectorMatches(sel: LabelSelector, labels: ReadonlyMap<string, string>
 const selectorKey = (sel: LabelSelector): string =>
   JSON.stringify([sel.matchLabels, sel.matchExpressions.map((e) => [e.key, e.operator, e.values])]);
 
+const labelKey = ([k, v]: readonly [string, string]): string => `${k}=${v}`;
+
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
 }
 
-const newPeerGroup = (): PeerGroup => ({ byLabel: new Map(), anyLabels: [] });
-
 /** An ipBlock peer matches an address inside its CIDR and outside every one of its excepts. */
 function insideBlock(cp: CompiledPeer, cidrs: ReadonlySet<number>): boolean {
   return cp.cidr !== undefined && cidrs.has(cp.cidr) && !cp.except.some((e) => cidrs.has(e));
 }
 
+const NO_GROUPS: NamespaceGroups = { ids: new Set(), groups: [] };
+
+/**
+ * Classification keeps what every use needs (an end's region, labels, the policies selecting it);
+ * which rules an end is a peer of, and which ends a rule's peers match, are looked up when a mask
+ * or a row needs them, through the indexes below: the diff asks for few rows of many classes.
+ */
 export class KubernetesEvaluator {
   private readonly policies: readonly NetworkPolicy[];
   private readonly rules: CompiledRule[] = [];
@@ -190,41 +204,39 @@ export class KubernetesEvaluator {
    * length: an address finds those holding it with one lookup per length in use.
    */
   private readonly cidrTables: CidrTable[] = [];
+  /** By distinct CIDR: ids of the rules with an ipBlock peer of that CIDR. */
+  private readonly ipBlockRulesByCidr: number[][] = [];
   private readonly regions = new Map<string, Region>();
+  /** By rule id: the regions an ipBlock peer of the rule matches. */
+  private readonly regionsByRule: Region[][];
+  private readonly peerGroups: PeerGroup[] = [];
+  private readonly sameNamespaceGroups = new Map<string, PeerGroup>();
+  /** By namespaceSelector: peers repeat a few selectors, and each is tested once per namespace. */
+  private readonly selectorGroups = new Map<string, PeerGroup>();
+  private readonly namespaceGroupsMemo = new Map<string, NamespaceGroups>();
+  /** Rules that list no peer: every end is a peer of them. */
+  private readonly everyPeerRules: { readonly ingress: number[]; readonly egress: number[] } = { ingress: [], egress: [] };
   private readonly classes: EndClass[] = [];
-  /** 0 .. classes.length - 1: the destinations of an egress rule that lists no peer. */
+  /** 0 .. classes.length - 1: whom a rule that lists no peer matches. */
   private readonly classIds: number[] = [];
   private readonly classByKey = new Map<string, number>();
   private readonly podClass = new Map<InventoryPod, number>();
+  /** The classes of pods by namespace, and in it by label: where the classes a selector peer matches are looked up. */
+  private readonly podClassIndex = new Map<string, { all: number[]; byLabel: Map<string, number[]> }>();
+  /** By rule id: the classes a selector peer of the rule matches, found among the first `upTo` classes. */
+  private readonly selectorClassMemo = new Map<number, { upTo: number; classes: number[] }>();
   private readonly nsLabels: ReadonlyMap<string, ReadonlyMap<string, string>>;
   private readonly full: PointMask;
   private readonly policyIngressRules: number[][];
   private readonly policyEgressRules: number[][];
   private readonly policiesByNamespace = new Map<string, number[]>();
-  /**
-   * Indexes, so that an end is tested only against the peers it may match: ipBlock rules by CIDR
-   * (an end looks at the CIDRs holding its address), selector peers by the namespaces they can
-   * reach and then by label (a pod looks at its namespace's groups, under its own labels).
-   */
-  private readonly ipBlockRulesByCidr: number[][] = [];
-  /** Ingress rules that list no peer: every end is a peer of them. */
-  private readonly everyPeerIngressRules: number[] = [];
-  /** Selector peers without a namespaceSelector, by their policy's namespace. */
-  private readonly sameNamespacePeers = new Map<string, PeerGroup>();
-  /** Selector peers with a namespaceSelector, by selector: peers repeat a few selectors, each is tested once per namespace. */
-  private readonly namespaceSelectorPeers = new Map<string, { selector: LabelSelector; group: PeerGroup }>();
-  /** By namespace: the peer groups that can match its pods. */
-  private readonly namespacePeerGroups = new Map<string, PeerGroup[]>();
-  private readonly scratch: { egress: PointMask; ingress: PointMask; allowed: PointMask };
-  /** By rule id: the regions an ipBlock peer of the rule matches. */
-  private readonly regionsByRule: Region[][];
-  /** By rule id: the classes a selector peer of the rule matches. */
-  private readonly selectorClasses: number[][];
-  /** By policy: the classes it isolates for ingress. */
+  /** By policy: the classes it isolates, per direction. */
   private readonly ingressSelected: number[][];
-  private rowBuffers: { allowed: Uint32Array; egress: Uint32Array } | undefined;
-  /** Each class's mask when nothing is allowed but what non-isolated receivers take (cached per class count). */
-  private openRow: Uint32Array | undefined;
+  private readonly egressSelected: number[][];
+  private readonly scratch: { egress: PointMask; ingress: PointMask; allowed: PointMask };
+  private lineBuffers: { allowed: Uint32Array; other: Uint32Array } | undefined;
+  /** Each class's mask when only what is open in one direction is allowed (cached per class count). */
+  private openLines: { n: number; receivers: Uint32Array; senders: Uint32Array } | undefined;
   private readonly isolatingCache = new Map<string, string[]>();
 
   constructor(
@@ -237,20 +249,31 @@ export class KubernetesEvaluator {
     this.full = space.full();
     this.scratch = { egress: space.empty(), ingress: space.empty(), allowed: space.empty() };
     this.policyIngressRules = this.policies.map(() => []);
-    this.ingressSelected = this.policies.map(() => []);
     this.policyEgressRules = this.policies.map(() => []);
+    this.ingressSelected = this.policies.map(() => []);
+    this.egressSelected = this.policies.map(() => []);
     this.policies.forEach((p, pi) => push(this.policiesByNamespace, p.namespace, pi));
     this.policies.forEach((p, pi) => {
       for (const direction of ['ingress', 'egress'] as const) {
         for (const r of direction === 'ingress' ? p.ingress : p.egress) {
-          const peers = r.peers.map((peer) => {
-            const cidr = peer.ipBlock ? this.cidrId(peer.ipBlock.cidr) : undefined;
-            const except = (peer.ipBlock?.except ?? []).flatMap((text) => this.cidrId(text) ?? []);
-            return { peer, ...(cidr !== undefined ? { cidr } : {}), except };
+          const id = this.rules.length;
+          const peers = r.peers.map((peer): CompiledPeer => {
+            if (peer.ipBlock) {
+              const cidr = this.cidrId(peer.ipBlock.cidr);
+              const except = peer.ipBlock.except.flatMap((text) => this.cidrId(text) ?? []);
+              if (cidr !== undefined) this.ipBlockRulesByCidr[cidr]!.push(id);
+              return { peer, ...(cidr !== undefined ? { cidr } : {}), except };
+            }
+            const group = peer.namespaceSelector ? this.selectorGroup(peer.namespaceSelector) : this.sameNamespaceGroup(p.namespace);
+            const first = peer.podSelector?.matchLabels[0];
+            const grouped: GroupedPeer = { rule: id, ...(peer.podSelector ? { podSelector: peer.podSelector } : {}) };
+            if (first) push(group.byLabel, labelKey(first), grouped);
+            else group.anyLabels.push(grouped);
+            return { peer, except: [], group: group.id };
           });
           const named = r.ports.some((pp) => typeof pp.port === 'string');
           this.rules.push({
-            id: this.rules.length,
+            id,
             policy: pi,
             direction,
             index: r.index,
@@ -258,28 +281,12 @@ export class KubernetesEvaluator {
             ports: r.ports,
             ...(named ? {} : { staticMask: space.where((pt) => this.portsAllow(r.ports, pt, undefined)) }),
           });
+          (direction === 'ingress' ? this.policyIngressRules : this.policyEgressRules)[pi]!.push(id);
+          if (peers.length === 0) this.everyPeerRules[direction].push(id);
         }
       }
     });
     this.regionsByRule = this.rules.map(() => []);
-    this.selectorClasses = this.rules.map(() => []);
-    for (const r of this.rules) {
-      (r.direction === 'ingress' ? this.policyIngressRules : this.policyEgressRules)[r.policy]!.push(r.id);
-      if (r.peers.length === 0 && r.direction === 'ingress') this.everyPeerIngressRules.push(r.id);
-      for (const { peer, cidr } of r.peers) {
-        if (peer.ipBlock) {
-          if (cidr !== undefined) this.ipBlockRulesByCidr[cidr]!.push(r.id);
-          continue;
-        }
-        const group = peer.namespaceSelector
-          ? this.namespaceSelectorGroup(peer.namespaceSelector)
-          : this.sameNamespaceGroup(this.policies[r.policy]!.namespace);
-        const grouped: GroupedPeer = { rule: r.id, ...(peer.podSelector ? { podSelector: peer.podSelector } : {}) };
-        const first = peer.podSelector?.matchLabels[0];
-        if (first) push(group.byLabel, `${first[0]}=${first[1]}`, grouped);
-        else group.anyLabels.push(grouped);
-      }
-    }
   }
 
   /** The index of a distinct CIDR (a new one is added); undefined when the text is no CIDR. */
@@ -301,36 +308,42 @@ export class KubernetesEvaluator {
     return id;
   }
 
+  private newGroup(condition: { namespace: string } | { namespaceSelector: LabelSelector }): PeerGroup {
+    const group: PeerGroup = { id: this.peerGroups.length, ...condition, byLabel: new Map(), anyLabels: [] };
+    this.peerGroups.push(group);
+    return group;
+  }
+
   private sameNamespaceGroup(namespace: string): PeerGroup {
-    let group = this.sameNamespacePeers.get(namespace);
+    let group = this.sameNamespaceGroups.get(namespace);
     if (!group) {
-      group = newPeerGroup();
-      this.sameNamespacePeers.set(namespace, group);
+      group = this.newGroup({ namespace });
+      this.sameNamespaceGroups.set(namespace, group);
     }
     return group;
   }
 
-  private namespaceSelectorGroup(selector: LabelSelector): PeerGroup {
-    const key = selectorKey(selector);
-    let entry = this.namespaceSelectorPeers.get(key);
-    if (!entry) {
-      entry = { selector, group: newPeerGroup() };
-      this.namespaceSelectorPeers.set(key, entry);
+  private selectorGroup(namespaceSelector: LabelSelector): PeerGroup {
+    const key = selectorKey(namespaceSelector);
+    let group = this.selectorGroups.get(key);
+    if (!group) {
+      group = this.newGroup({ namespaceSelector });
+      this.selectorGroups.set(key, group);
     }
-    return entry.group;
+    return group;
   }
 
-  /** The peer groups that can match pods of the namespace: its own policies' peers, and those of the namespaceSelectors that select it. */
-  private peerGroupsOf(namespace: string, nsLabels: ReadonlyMap<string, string>): readonly PeerGroup[] {
-    let groups = this.namespacePeerGroups.get(namespace);
-    if (!groups) {
-      groups = [];
-      const own = this.sameNamespacePeers.get(namespace);
-      if (own) groups.push(own);
-      for (const { selector, group } of this.namespaceSelectorPeers.values()) if (selectorMatches(selector, nsLabels)) groups.push(group);
-      this.namespacePeerGroups.set(namespace, groups);
+  /** The groups of a namespace: its own policies' peers, and those of the namespaceSelectors that select it. */
+  private namespaceGroups(namespace: string): NamespaceGroups {
+    let found = this.namespaceGroupsMemo.get(namespace);
+    if (!found) {
+      const nsLabels = this.nsLabels.get(namespace) ?? new Map<string, string>();
+      const own = this.sameNamespaceGroups.get(namespace);
+      const groups = [...(own ? [own] : []), ...[...this.selectorGroups.values()].filter((g) => selectorMatches(g.namespaceSelector!, nsLabels))];
+      found = { ids: new Set(groups.map((g) => g.id)), groups };
+      this.namespaceGroupsMemo.set(namespace, found);
     }
-    return groups;
+    return found;
   }
 
   /** The class of a probe end; ends of one class get the same answer for every probe. */
@@ -344,11 +357,12 @@ export class KubernetesEvaluator {
 
   private classifyUncached(end: FlowEnd): number {
     const [regionKey, region] = this.regionOf('pod' in end ? end.pod.ip : end.address);
-    const key = this.classKey(end, regionKey);
+    const labelKeys = 'pod' in end ? end.pod.labels.map(labelKey) : [];
+    const key = this.classKey(end, labelKeys, regionKey);
     let id = this.classByKey.get(key);
     if (id === undefined) {
       id = this.classes.length;
-      this.classes.push(this.buildClass(end, region, id));
+      this.classes.push(this.buildClass(end, region, labelKeys, id));
       this.classIds.push(id);
       this.classByKey.set(key, id);
     }
@@ -377,55 +391,45 @@ export class KubernetesEvaluator {
     const cidrs = new Set(inside);
     const rules = new Set<number>();
     const ingressRules: number[] = [];
-    const region: Region = { cidrs, rules, ingressRules, classes: [] };
+    const egressRules: number[] = [];
+    const region: Region = { cidrs, rules, ingressRules, egressRules, classes: [] };
     for (const c of inside) {
       for (const rid of this.ipBlockRulesByCidr[c]!) {
         const r = this.rules[rid]!;
         if (rules.has(rid) || !r.peers.some((cp) => cp.peer.ipBlock !== undefined && insideBlock(cp, cidrs))) continue;
         rules.add(rid);
         this.regionsByRule[rid]!.push(region);
-        if (r.direction === 'ingress') ingressRules.push(rid);
+        (r.direction === 'ingress' ? ingressRules : egressRules).push(rid);
       }
     }
     return region;
   }
 
-  private classKey(end: FlowEnd, regionKey: string): string {
+  private classKey(end: FlowEnd, labelKeys: readonly string[], regionKey: string): string {
     if (!('pod' in end)) return `@${regionKey}`;
     const p = end.pod;
-    const labels = p.labels.map(([k, v]) => `${k}=${v}`).join('\0');
     const ports = p.ports.map((cp) => `${cp.name ?? ''}/${cp.protocol}/${cp.containerPort}`).join('\0');
-    return `${p.namespace}\u0001${labels}\u0001${ports}\u0001${regionKey}`;
+    return `${p.namespace}\u0001${labelKeys.join('\0')}\u0001${ports}\u0001${regionKey}`;
   }
 
-  private buildClass(end: FlowEnd, region: Region, id: number): EndClass {
-    const pod = 'pod' in end ? end.pod : undefined;
+  private buildClass(end: FlowEnd, region: Region, labelKeys: readonly string[], id: number): EndClass {
     region.classes.push(id);
-    const selectorRules = new Set<number>();
-    const selectorIngressRules: number[] = [];
     const ingressRules: number[] = [];
     const egressRules: number[] = [];
     const ingressPolicies: number[] = [];
     const egressPolicies: number[] = [];
-    const common = { region, selectorRules, selectorIngressRules, ingressRules, egressRules, ingressPolicies, egressPolicies, destMasks: new Map<number, PointMask>() };
-    if (!pod) return { ...common, address: (end as { address: Address }).address };
+    const common = { region, labelKeys, ingressRules, egressRules, ingressPolicies, egressPolicies, destMasks: new Map<number, PointMask>() };
+    if (!('pod' in end)) return { ...common, address: end.address, groups: NO_GROUPS };
 
+    const { pod } = end;
     const labels = new Map(pod.labels);
-    const nsLabels = this.nsLabels.get(pod.namespace) ?? new Map<string, string>();
-    // Only the peers the pod may match are tested, and of them only the podSelector: the groups
-    // looked at are those whose namespace condition the pod's namespace meets.
-    const test = (peers: readonly GroupedPeer[] | undefined) => {
-      for (const { rule: rid, podSelector } of peers ?? []) {
-        if (selectorRules.has(rid) || (podSelector && !selectorMatches(podSelector, labels))) continue;
-        selectorRules.add(rid);
-        this.selectorClasses[rid]!.push(id);
-        if (this.rules[rid]!.direction === 'ingress') selectorIngressRules.push(rid);
-      }
-    };
-    for (const group of this.peerGroupsOf(pod.namespace, nsLabels)) {
-      test(group.anyLabels);
-      for (const [k, v] of pod.labels) test(group.byLabel.get(`${k}=${v}`));
+    let index = this.podClassIndex.get(pod.namespace);
+    if (!index) {
+      index = { all: [], byLabel: new Map() };
+      this.podClassIndex.set(pod.namespace, index);
     }
+    index.all.push(id);
+    for (const k of labelKeys) push(index.byLabel, k, id);
     for (const pi of this.policiesByNamespace.get(pod.namespace) ?? []) {
       const p = this.policies[pi]!;
       if (!selectorMatches(p.podSelector, labels)) continue;
@@ -437,34 +441,91 @@ export class KubernetesEvaluator {
       }
       if (p.policyTypes.includes('Egress')) {
         egressPolicies.push(pi);
+        this.egressSelected[pi]!.push(id);
         egressRules.push(...this.policyEgressRules[pi]!);
       }
     }
-    return { ...common, pod, namespace: pod.namespace, labels, nsLabels };
+    return { ...common, pod, labels, groups: this.namespaceGroups(pod.namespace) };
   }
 
   /**
    * A selector peer matches a pod in a namespace it selects (its policy's own when it has no
-   * namespaceSelector) whose labels its podSelector, if any, selects.
+   * namespaceSelector: its group says which) whose labels its podSelector, if any, selects.
    */
-  private selectsPod(cp: CompiledPeer, policyNs: string, end: EndView): boolean {
-    const { peer } = cp;
-    if (!end.pod) return false;
-    if (peer.namespaceSelector ? !selectorMatches(peer.namespaceSelector, end.nsLabels!) : end.namespace !== policyNs) return false;
-    return !peer.podSelector || selectorMatches(peer.podSelector, end.labels!);
+  private selectsPod(cp: CompiledPeer, end: EndView): boolean {
+    if (cp.group === undefined || !end.groups.ids.has(cp.group)) return false;
+    return !cp.peer.podSelector || selectorMatches(cp.peer.podSelector, end.labels!);
   }
 
   /** Whether a peer of rule `rid` matches the ends of class `c` (every end does when the rule lists none). */
   private isPeer(c: EndClass, rid: number): boolean {
-    return this.rules[rid]!.peers.length === 0 || c.region.rules.has(rid) || c.selectorRules.has(rid);
+    const r = this.rules[rid]!;
+    if (r.peers.length === 0 || c.region.rules.has(rid)) return true;
+    for (const cp of r.peers) if (this.selectsPod(cp, c)) return true;
+    return false;
+  }
+
+  /**
+   * The rules of one direction that class `c` is a peer of: those listing no peer, those of its
+   * region's ipBlocks, and those a selector peer of which selects it, looked up in its namespace's
+   * groups under its labels. A rule may come more than once.
+   */
+  private rulesWithPeer(c: EndClass, direction: PolicyDirection): number[] {
+    const out = [...this.everyPeerRules[direction], ...(direction === 'ingress' ? c.region.ingressRules : c.region.egressRules)];
+    const visit = (peers: readonly GroupedPeer[] | undefined) => {
+      for (const { rule, podSelector } of peers ?? []) {
+        if (this.rules[rule]!.direction === direction && (!podSelector || selectorMatches(podSelector, c.labels!))) out.push(rule);
+      }
+    };
+    for (const group of c.groups.groups) {
+      visit(group.anyLabels);
+      for (const k of c.labelKeys) visit(group.byLabel.get(k));
+    }
+    return out;
+  }
+
+  /**
+   * The classes a peer of rule `rid` matches, each at least once: every class when it lists none,
+   * else the classes of the regions its ipBlocks match and those its selector peers select.
+   */
+  private classesMatching(rid: number): (readonly number[])[] {
+    if (this.rules[rid]!.peers.length === 0) return [this.classIds];
+    return [...this.regionsByRule[rid]!.map((region) => region.classes), this.selectorClasses(rid)];
+  }
+
+  /** The classes a selector peer of the rule matches (found once per rule, then kept up with new classes). */
+  private selectorClasses(rid: number): readonly number[] {
+    const r = this.rules[rid]!;
+    const n = this.classes.length;
+    let memo = this.selectorClassMemo.get(rid);
+    if (!memo) {
+      const found = new Set<number>();
+      for (const cp of r.peers) {
+        if (cp.group === undefined) continue;
+        const group = this.peerGroups[cp.group]!;
+        const first = cp.peer.podSelector?.matchLabels[0];
+        const namespaces = group.namespace !== undefined ? [group.namespace] : [...this.podClassIndex.keys()];
+        for (const ns of namespaces) {
+          const index = this.podClassIndex.get(ns);
+          if (!index || !this.namespaceGroups(ns).ids.has(group.id)) continue;
+          for (const c of (first ? index.byLabel.get(labelKey(first)) : index.all) ?? []) if (this.selectsPod(cp, this.classes[c]!)) found.add(c);
+        }
+      }
+      memo = { upTo: n, classes: [...found] };
+      this.selectorClassMemo.set(rid, memo);
+    }
+    for (; memo.upTo < n; memo.upTo++) {
+      const c = this.classes[memo.upTo]!;
+      if (r.peers.some((cp) => this.selectsPod(cp, c))) memo.classes.push(memo.upTo);
+    }
+    return memo.classes;
   }
 
   /** The written indexes of the rule's peers that match the end (none when the list is empty: see `peers.length`). */
   private matchingPeers(r: CompiledRule, end: EndView): number[] {
-    const policyNs = this.policies[r.policy]!.namespace;
     const out: number[] = [];
     for (const cp of r.peers) {
-      if (cp.peer.ipBlock ? insideBlock(cp, end.region.cidrs) : this.selectsPod(cp, policyNs, end)) out.push(cp.peer.index);
+      if (cp.peer.ipBlock ? insideBlock(cp, end.region.cidrs) : this.selectsPod(cp, end)) out.push(cp.peer.index);
     }
     return out;
   }
@@ -557,49 +618,82 @@ export class KubernetesEvaluator {
    * so a whole row costs about what its allowed pairs do. A buffer, valid until the next call.
    */
   allowedRow(src: number): Uint32Array {
-    const W = this.space.words;
-    const n = this.classes.length;
-    if (!this.rowBuffers || this.rowBuffers.allowed.length < n * W) {
-      this.rowBuffers = { allowed: new Uint32Array(n * W), egress: new Uint32Array(n * W) };
-    }
-    const row = this.rowBuffers.allowed;
+    const { allowed: row, other: egress } = this.buffers();
     const s = this.classes[src]!;
-    // Receivers' ingress: open unless isolated; then what the rules that `src` is a peer of allow.
-    if (!this.openRow || this.openRow.length !== n * W) {
-      this.openRow = new Uint32Array(n * W);
-      for (let r = 0; r < n; r++) if (this.classes[r]!.ingressPolicies.length === 0) this.openRow.set(this.full, r * W);
+    // Receivers' ingress: open unless isolated; then what the ingress rules `src` is a peer of allow
+    // each receiver their policy isolates (a rule that comes twice is OR-ed twice, to no effect).
+    row.set(this.open().receivers);
+    for (const rid of this.rulesWithPeer(s, 'ingress')) {
+      const rule = this.rules[rid]!;
+      for (const r of this.ingressSelected[rule.policy]!) this.orInto(row, r, this.ruleMask(rule, this.classes[r]!));
     }
-    row.set(this.openRow);
-    // The ingress rules `src` is a peer of: those listing no peer, those of its region's ipBlocks,
-    // those of the selectors that select it (a rule that comes twice is OR-ed twice, to no effect).
-    for (const rid of this.everyPeerIngressRules) this.orRuleMask(row, rid, this.ingressSelected[this.rules[rid]!.policy]!);
-    for (const rid of s.region.ingressRules) this.orRuleMask(row, rid, this.ingressSelected[this.rules[rid]!.policy]!);
-    for (const rid of s.selectorIngressRules) this.orRuleMask(row, rid, this.ingressSelected[this.rules[rid]!.policy]!);
     // The sender's egress, when it is isolated: each rule towards the classes it matches as a peer.
     if (s.egressPolicies.length > 0) {
-      const eg = this.rowBuffers.egress;
-      eg.fill(0, 0, n * W);
+      egress.fill(0);
       for (const rid of s.egressRules) {
-        if (this.rules[rid]!.peers.length === 0) {
-          this.orRuleMask(eg, rid, this.classIds);
-          continue;
-        }
-        for (const region of this.regionsByRule[rid]!) this.orRuleMask(eg, rid, region.classes);
-        this.orRuleMask(eg, rid, this.selectorClasses[rid]!);
+        const rule = this.rules[rid]!;
+        for (const classes of this.classesMatching(rid)) for (const r of classes) this.orInto(egress, r, this.ruleMask(rule, this.classes[r]!));
       }
-      for (let i = 0; i < n * W; i++) row[i]! &= eg[i]!;
+      for (let i = 0; i < row.length; i++) row[i]! &= egress[i]!;
     }
     return row;
   }
 
-  /** ORs rule `rid`'s mask, as resolved for each destination class, into that class's place in `row`. */
-  private orRuleMask(row: Uint32Array, rid: number, destinations: readonly number[]): void {
-    const W = this.space.words;
-    const rule = this.rules[rid]!;
-    for (const r of destinations) {
-      const m = this.ruleMask(rule, this.classes[r]!);
-      for (let w = 0; w < W; w++) row[r * W + w]! |= m[w]!;
+  /**
+   * The points on which Kubernetes allows flows from every class classified so far to class `dst`:
+   * class S's mask at `S * space.words`, what `allowedMask(S, dst)` gives. As allowedRow, it walks
+   * the rules that involve `dst`. A buffer, valid until the next call (of it or allowedRow).
+   */
+  allowedColumn(dst: number): Uint32Array {
+    const { allowed: column, other: ingress } = this.buffers();
+    const d = this.classes[dst]!;
+    // Senders' egress: open unless isolated; then what the egress rules `dst` is a peer of allow
+    // each sender their policy isolates.
+    column.set(this.open().senders);
+    for (const rid of this.rulesWithPeer(d, 'egress')) {
+      const rule = this.rules[rid]!;
+      const m = this.ruleMask(rule, d);
+      for (const s of this.egressSelected[rule.policy]!) this.orInto(column, s, m);
     }
+    // The receiver's ingress, when it is isolated: each rule from the classes it matches as a peer.
+    if (d.ingressPolicies.length > 0) {
+      ingress.fill(0);
+      for (const rid of d.ingressRules) {
+        const m = this.ruleMask(this.rules[rid]!, d);
+        for (const classes of this.classesMatching(rid)) for (const s of classes) this.orInto(ingress, s, m);
+      }
+      for (let i = 0; i < column.length; i++) column[i]! &= ingress[i]!;
+    }
+    return column;
+  }
+
+  /** Two line buffers (one mask per class classified so far), made anew when classes were added. */
+  private buffers(): { allowed: Uint32Array; other: Uint32Array } {
+    const size = this.classes.length * this.space.words;
+    if (!this.lineBuffers || this.lineBuffers.allowed.length !== size) {
+      this.lineBuffers = { allowed: new Uint32Array(size), other: new Uint32Array(size) };
+    }
+    return this.lineBuffers;
+  }
+
+  /** Per class, the full mask where it is not isolated (`receivers`: for ingress; `senders`: for egress), else nothing. */
+  private open(): { receivers: Uint32Array; senders: Uint32Array } {
+    const n = this.classes.length;
+    if (!this.openLines || this.openLines.n !== n) {
+      const line = (isolated: (c: EndClass) => boolean): Uint32Array => {
+        const out = new Uint32Array(n * this.space.words);
+        for (let r = 0; r < n; r++) if (!isolated(this.classes[r]!)) out.set(this.full, r * this.space.words);
+        return out;
+      };
+      this.openLines = { n, receivers: line((c) => c.ingressPolicies.length > 0), senders: line((c) => c.egressPolicies.length > 0) };
+    }
+    return this.openLines;
+  }
+
+  /** ORs `mask` into class `c`'s place in `line`. */
+  private orInto(line: Uint32Array, c: number, mask: PointMask): void {
+    const W = this.space.words;
+    for (let w = 0; w < W; w++) line[c * W + w]! |= mask[w]!;
   }
 
   /**
