@@ -107,6 +107,8 @@ interface PeerGroup {
   readonly byLabel: Map<string, GroupedPeer[]>;
   /** The peers whose podSelector requires no label (absent, empty, or expressions only). */
   readonly anyLabels: GroupedPeer[];
+  /** The namespaces seen so far (those of the pods classified) whose namespace condition it meets. */
+  readonly namespaces: string[];
 }
 
 interface GroupedPeer {
@@ -213,6 +215,11 @@ export class KubernetesEvaluator {
   private readonly sameNamespaceGroups = new Map<string, PeerGroup>();
   /** By namespaceSelector: peers repeat a few selectors, and each is tested once per namespace. */
   private readonly selectorGroups = new Map<string, PeerGroup>();
+  /**
+   * The same groups by the first label their namespaceSelector requires (`key=value`; '' when it
+   * requires none): a namespace tests only those under its own labels, not every selector.
+   */
+  private readonly selectorGroupsByLabel = new Map<string, PeerGroup[]>();
   private readonly namespaceGroupsMemo = new Map<string, NamespaceGroups>();
   /** Rules that list no peer: every end is a peer of them. */
   private readonly everyPeerRules: { readonly ingress: number[]; readonly egress: number[] } = { ingress: [], egress: [] };
@@ -309,7 +316,7 @@ export class KubernetesEvaluator {
   }
 
   private newGroup(condition: { namespace: string } | { namespaceSelector: LabelSelector }): PeerGroup {
-    const group: PeerGroup = { id: this.peerGroups.length, ...condition, byLabel: new Map(), anyLabels: [] };
+    const group: PeerGroup = { id: this.peerGroups.length, ...condition, byLabel: new Map(), anyLabels: [], namespaces: [] };
     this.peerGroups.push(group);
     return group;
   }
@@ -329,6 +336,8 @@ export class KubernetesEvaluator {
     if (!group) {
       group = this.newGroup({ namespaceSelector });
       this.selectorGroups.set(key, group);
+      const first = namespaceSelector.matchLabels[0];
+      push(this.selectorGroupsByLabel, first ? labelKey(first) : '', group);
     }
     return group;
   }
@@ -339,9 +348,11 @@ export class KubernetesEvaluator {
     if (!found) {
       const nsLabels = this.nsLabels.get(namespace) ?? new Map<string, string>();
       const own = this.sameNamespaceGroups.get(namespace);
-      const groups = [...(own ? [own] : []), ...[...this.selectorGroups.values()].filter((g) => selectorMatches(g.namespaceSelector!, nsLabels))];
+      const candidates = ['', ...[...nsLabels].map(labelKey)].flatMap((k) => this.selectorGroupsByLabel.get(k) ?? []);
+      const groups = [...(own ? [own] : []), ...candidates.filter((g) => selectorMatches(g.namespaceSelector!, nsLabels))];
       found = { ids: new Set(groups.map((g) => g.id)), groups };
       this.namespaceGroupsMemo.set(namespace, found);
+      for (const g of groups) g.namespaces.push(namespace);
     }
     return found;
   }
@@ -504,10 +515,9 @@ export class KubernetesEvaluator {
         if (cp.group === undefined) continue;
         const group = this.peerGroups[cp.group]!;
         const first = cp.peer.podSelector?.matchLabels[0];
-        const namespaces = group.namespace !== undefined ? [group.namespace] : [...this.podClassIndex.keys()];
-        for (const ns of namespaces) {
+        for (const ns of group.namespaces) {
           const index = this.podClassIndex.get(ns);
-          if (!index || !this.namespaceGroups(ns).ids.has(group.id)) continue;
+          if (!index) continue;
           for (const c of (first ? index.byLabel.get(labelKey(first)) : index.all) ?? []) if (this.selectsPod(cp, this.classes[c]!)) found.add(c);
         }
       }
