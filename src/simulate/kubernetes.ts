@@ -8,7 +8,7 @@
  * named ports and position relative to every ipBlock), and a class pair is answered on all probe
  * points at once as a bit mask.
  */
-import type { LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, PolicySet, Protocol } from '../model/policy.js';
+import type { LabelSelector, NetworkPolicy, PolicyPort, PolicySet, Protocol } from '../model/policy.js';
 import { policyKey } from '../model/policy.js';
 import { type Address, type Family, familyBits, parseCidr } from '../net/ip.js';
 import { endName, type FlowEnd, type Inventory, type InventoryPod } from './inventory.js';
@@ -67,13 +67,16 @@ interface CompiledRule {
   readonly staticMask?: PointMask;
 }
 
+/** A peer as matching reads it: fields of its own, every one always present (one object shape, read often). */
 interface CompiledPeer {
-  readonly peer: PolicyPeer;
-  /** An ipBlock's CIDR and excepts, as indexes of distinct CIDRs (an end's region knows which of them hold its address). */
-  readonly cidr?: number;
-  readonly except: readonly number[];
+  /** Index in the `from` / `to` list as written. */
+  readonly index: number;
+  /** An ipBlock's CIDR (undefined when it does not parse) and excepts, as indexes of distinct CIDRs (an end's region knows which hold its address). */
+  readonly ipBlock: { readonly cidr: number | undefined; readonly except: readonly number[] } | undefined;
   /** A selector peer's group: which namespaces' pods it can match. */
-  readonly group?: number;
+  readonly group: number | undefined;
+  /** A selector peer's podSelector; undefined: every pod of those namespaces. */
+  readonly podSelector: LabelSelector | undefined;
 }
 
 /**
@@ -103,10 +106,8 @@ interface PeerGroup {
   /** The policies' namespace, for peers without a namespaceSelector. */
   readonly namespace?: string;
   readonly namespaceSelector?: LabelSelector;
-  /** `key=value` -> the peers whose podSelector requires that label first. */
-  readonly byLabel: Map<string, GroupedPeer[]>;
-  /** The peers whose podSelector requires no label (absent, empty, or expressions only). */
-  readonly anyLabels: GroupedPeer[];
+  /** The peers, by the first label their podSelector requires. */
+  readonly peers: FirstLabelIndex<GroupedPeer>;
   /** The namespaces seen so far (those of the pods classified) whose namespace condition it meets. */
   readonly namespaces: string[];
 }
@@ -114,7 +115,7 @@ interface PeerGroup {
 interface GroupedPeer {
   /** The id of the peer's rule. */
   readonly rule: number;
-  readonly podSelector?: LabelSelector;
+  readonly podSelector: LabelSelector | undefined;
 }
 
 /** The peer groups whose namespace condition a namespace meets. */
@@ -142,6 +143,28 @@ interface EndClass {
   readonly egressPolicies: readonly number[];
   /** Rule masks resolved against this end as the destination (named ports), by rule id. */
   readonly destMasks: Map<number, PointMask>;
+}
+
+/**
+ * Items filed under the first label their selector requires (`key=value`), or under none when it
+ * requires none (absent, empty, or expressions only): the items that may select a set of labels
+ * are found by looking those labels up instead of testing every item's selector.
+ */
+class FirstLabelIndex<T> {
+  private readonly byLabel = new Map<string, T[]>();
+  private readonly anyLabels: T[] = [];
+
+  add(selector: LabelSelector | undefined, item: T): void {
+    const first = selector?.matchLabels[0];
+    if (first) push(this.byLabel, labelKey(first), item);
+    else this.anyLabels.push(item);
+  }
+
+  /** Calls `visit` with each item whose selector may select labels `labelKeys` (`key=value`): its selector is still to test. */
+  candidates(labelKeys: readonly string[], visit: (item: T) => void): void {
+    for (const item of this.anyLabels) visit(item);
+    for (const k of labelKeys) for (const item of this.byLabel.get(k) ?? []) visit(item);
+  }
 }
 
 /** The distinct CIDRs of one family and prefix length, by their network bits (the address shifted right by `shift`). */
@@ -188,7 +211,8 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 /** An ipBlock peer matches an address inside its CIDR and outside every one of its excepts. */
 function insideBlock(cp: CompiledPeer, cidrs: ReadonlySet<number>): boolean {
-  return cp.cidr !== undefined && cidrs.has(cp.cidr) && !cp.except.some((e) => cidrs.has(e));
+  const block = cp.ipBlock;
+  return block !== undefined && block.cidr !== undefined && cidrs.has(block.cidr) && !block.except.some((e) => cidrs.has(e));
 }
 
 const NO_GROUPS: NamespaceGroups = { ids: new Set(), groups: [] };
@@ -215,11 +239,8 @@ export class KubernetesEvaluator {
   private readonly sameNamespaceGroups = new Map<string, PeerGroup>();
   /** By namespaceSelector: peers repeat a few selectors, and each is tested once per namespace. */
   private readonly selectorGroups = new Map<string, PeerGroup>();
-  /**
-   * The same groups by the first label their namespaceSelector requires (`key=value`; '' when it
-   * requires none): a namespace tests only those under its own labels, not every selector.
-   */
-  private readonly selectorGroupsByLabel = new Map<string, PeerGroup[]>();
+  /** The same groups by their namespaceSelector: a namespace tests only those that may select it. */
+  private readonly selectorGroupsIndex = new FirstLabelIndex<PeerGroup>();
   private readonly namespaceGroupsMemo = new Map<string, NamespaceGroups>();
   /** Rules that list no peer: every end is a peer of them. */
   private readonly everyPeerRules: { readonly ingress: number[]; readonly egress: number[] } = { ingress: [], egress: [] };
@@ -228,7 +249,7 @@ export class KubernetesEvaluator {
   private readonly classIds: number[] = [];
   private readonly classByKey = new Map<string, number>();
   private readonly podClass = new Map<InventoryPod, number>();
-  /** The classes of pods by namespace, and in it by label: where the classes a selector peer matches are looked up. */
+  /** The classes of pods by namespace, and in it by label (those in `peerFirstLabels`): where the classes a selector peer matches are looked up. */
   private readonly podClassIndex = new Map<string, { all: number[]; byLabel: Map<string, number[]> }>();
   /** By rule id: the classes a selector peer of the rule matches, found among the first `upTo` classes. */
   private readonly selectorClassMemo = new Map<number, { upTo: number; classes: number[] }>();
@@ -236,15 +257,20 @@ export class KubernetesEvaluator {
   private readonly full: PointMask;
   private readonly policyIngressRules: number[][];
   private readonly policyEgressRules: number[][];
-  private readonly policiesByNamespace = new Map<string, number[]>();
+  /** By namespace: its policies, by their podSelector. */
+  private readonly policiesByNamespace = new Map<string, FirstLabelIndex<number>>();
+  /** The first labels selector peers require (`key=value`): the only labels a class is filed under in `podClassIndex`. */
+  private readonly peerFirstLabels = new Set<string>();
   /** By policy: the classes it isolates, per direction. */
   private readonly ingressSelected: number[][];
   private readonly egressSelected: number[][];
   private readonly scratch: { egress: PointMask; ingress: PointMask; allowed: PointMask };
   private lineBuffers: { allowed: Uint32Array; other: Uint32Array } | undefined;
-  /** Each class's mask when only what is open in one direction is allowed (cached per class count). */
+  /** Per class, the full mask where it is not isolated (receivers: for ingress; senders: for egress), else none; made again when classes were added. */
   private openLines: { n: number; receivers: Uint32Array; senders: Uint32Array } | undefined;
   private readonly isolatingCache = new Map<string, string[]>();
+  /** Rules repeat a few lists of port entries: each list's mask is made once. */
+  private readonly portListMasks = new Map<string, PointMask>();
 
   constructor(
     policySet: PolicySet,
@@ -259,7 +285,14 @@ export class KubernetesEvaluator {
     this.policyEgressRules = this.policies.map(() => []);
     this.ingressSelected = this.policies.map(() => []);
     this.egressSelected = this.policies.map(() => []);
-    this.policies.forEach((p, pi) => push(this.policiesByNamespace, p.namespace, pi));
+    this.policies.forEach((p, pi) => {
+      let index = this.policiesByNamespace.get(p.namespace);
+      if (!index) {
+        index = new FirstLabelIndex();
+        this.policiesByNamespace.set(p.namespace, index);
+      }
+      index.add(p.podSelector, pi);
+    });
     this.policies.forEach((p, pi) => {
       for (const direction of ['ingress', 'egress'] as const) {
         for (const r of direction === 'ingress' ? p.ingress : p.egress) {
@@ -269,14 +302,14 @@ export class KubernetesEvaluator {
               const cidr = this.cidrId(peer.ipBlock.cidr);
               const except = peer.ipBlock.except.flatMap((text) => this.cidrId(text) ?? []);
               if (cidr !== undefined) this.ipBlockRulesByCidr[cidr]!.push(id);
-              return { peer, ...(cidr !== undefined ? { cidr } : {}), except };
+              return { index: peer.index, ipBlock: { cidr, except }, group: undefined, podSelector: undefined };
             }
             const group = peer.namespaceSelector ? this.selectorGroup(peer.namespaceSelector) : this.sameNamespaceGroup(p.namespace);
-            const first = peer.podSelector?.matchLabels[0];
-            const grouped: GroupedPeer = { rule: id, ...(peer.podSelector ? { podSelector: peer.podSelector } : {}) };
-            if (first) push(group.byLabel, labelKey(first), grouped);
-            else group.anyLabels.push(grouped);
-            return { peer, except: [], group: group.id };
+            const { podSelector } = peer;
+            group.peers.add(podSelector, { rule: id, podSelector });
+            const first = podSelector?.matchLabels[0];
+            if (first) this.peerFirstLabels.add(labelKey(first));
+            return { index: peer.index, ipBlock: undefined, group: group.id, podSelector };
           });
           const named = r.ports.some((pp) => typeof pp.port === 'string');
           this.rules.push({
@@ -286,7 +319,7 @@ export class KubernetesEvaluator {
             index: r.index,
             peers,
             ports: r.ports,
-            ...(named ? {} : { staticMask: space.where((pt) => this.portsAllow(r.ports, pt, undefined)) }),
+            ...(named ? {} : { staticMask: this.portListMask(r.ports) }),
           });
           (direction === 'ingress' ? this.policyIngressRules : this.policyEgressRules)[pi]!.push(id);
           if (peers.length === 0) this.everyPeerRules[direction].push(id);
@@ -294,6 +327,17 @@ export class KubernetesEvaluator {
       }
     });
     this.regionsByRule = this.rules.map(() => []);
+  }
+
+  /** The points a list of port entries without named ports lets through (masks are shared: never written to). */
+  private portListMask(ports: readonly PolicyPort[]): PointMask {
+    const key = ports.map((pp) => `${pp.protocol}/${pp.port ?? ''}/${pp.endPort ?? ''}`).join(',');
+    let mask = this.portListMasks.get(key);
+    if (!mask) {
+      mask = this.space.where((pt) => this.portsAllow(ports, pt, undefined));
+      this.portListMasks.set(key, mask);
+    }
+    return mask;
   }
 
   /** The index of a distinct CIDR (a new one is added); undefined when the text is no CIDR. */
@@ -316,7 +360,7 @@ export class KubernetesEvaluator {
   }
 
   private newGroup(condition: { namespace: string } | { namespaceSelector: LabelSelector }): PeerGroup {
-    const group: PeerGroup = { id: this.peerGroups.length, ...condition, byLabel: new Map(), anyLabels: [], namespaces: [] };
+    const group: PeerGroup = { id: this.peerGroups.length, ...condition, peers: new FirstLabelIndex(), namespaces: [] };
     this.peerGroups.push(group);
     return group;
   }
@@ -336,8 +380,7 @@ export class KubernetesEvaluator {
     if (!group) {
       group = this.newGroup({ namespaceSelector });
       this.selectorGroups.set(key, group);
-      const first = namespaceSelector.matchLabels[0];
-      push(this.selectorGroupsByLabel, first ? labelKey(first) : '', group);
+      this.selectorGroupsIndex.add(namespaceSelector, group);
     }
     return group;
   }
@@ -348,8 +391,10 @@ export class KubernetesEvaluator {
     if (!found) {
       const nsLabels = this.nsLabels.get(namespace) ?? new Map<string, string>();
       const own = this.sameNamespaceGroups.get(namespace);
-      const candidates = ['', ...[...nsLabels].map(labelKey)].flatMap((k) => this.selectorGroupsByLabel.get(k) ?? []);
-      const groups = [...(own ? [own] : []), ...candidates.filter((g) => selectorMatches(g.namespaceSelector!, nsLabels))];
+      const groups = own ? [own] : [];
+      this.selectorGroupsIndex.candidates([...nsLabels].map(labelKey), (g) => {
+        if (selectorMatches(g.namespaceSelector!, nsLabels)) groups.push(g);
+      });
       found = { ids: new Set(groups.map((g) => g.id)), groups };
       this.namespaceGroupsMemo.set(namespace, found);
       for (const g of groups) g.namespaces.push(namespace);
@@ -407,7 +452,7 @@ export class KubernetesEvaluator {
     for (const c of inside) {
       for (const rid of this.ipBlockRulesByCidr[c]!) {
         const r = this.rules[rid]!;
-        if (rules.has(rid) || !r.peers.some((cp) => cp.peer.ipBlock !== undefined && insideBlock(cp, cidrs))) continue;
+        if (rules.has(rid) || !r.peers.some((cp) => insideBlock(cp, cidrs))) continue;
         rules.add(rid);
         this.regionsByRule[rid]!.push(region);
         (r.direction === 'ingress' ? ingressRules : egressRules).push(rid);
@@ -440,10 +485,14 @@ export class KubernetesEvaluator {
       this.podClassIndex.set(pod.namespace, index);
     }
     index.all.push(id);
-    for (const k of labelKeys) push(index.byLabel, k, id);
-    for (const pi of this.policiesByNamespace.get(pod.namespace) ?? []) {
+    for (const k of labelKeys) if (this.peerFirstLabels.has(k)) push(index.byLabel, k, id);
+    // In policy order: verdicts list the policies, and name the first rule that allows, in that order.
+    const selecting: number[] = [];
+    this.policiesByNamespace.get(pod.namespace)?.candidates(labelKeys, (pi) => {
+      if (selectorMatches(this.policies[pi]!.podSelector, labels)) selecting.push(pi);
+    });
+    for (const pi of selecting.sort((a, b) => a - b)) {
       const p = this.policies[pi]!;
-      if (!selectorMatches(p.podSelector, labels)) continue;
       // A rule counts only in the directions its policy's policyTypes name.
       if (p.policyTypes.includes('Ingress')) {
         ingressPolicies.push(pi);
@@ -465,7 +514,7 @@ export class KubernetesEvaluator {
    */
   private selectsPod(cp: CompiledPeer, end: EndView): boolean {
     if (cp.group === undefined || !end.groups.ids.has(cp.group)) return false;
-    return !cp.peer.podSelector || selectorMatches(cp.peer.podSelector, end.labels!);
+    return !cp.podSelector || selectorMatches(cp.podSelector, end.labels!);
   }
 
   /** Whether a peer of rule `rid` matches the ends of class `c` (every end does when the rule lists none). */
@@ -483,14 +532,10 @@ export class KubernetesEvaluator {
    */
   private rulesWithPeer(c: EndClass, direction: PolicyDirection): number[] {
     const out = [...this.everyPeerRules[direction], ...(direction === 'ingress' ? c.region.ingressRules : c.region.egressRules)];
-    const visit = (peers: readonly GroupedPeer[] | undefined) => {
-      for (const { rule, podSelector } of peers ?? []) {
-        if (this.rules[rule]!.direction === direction && (!podSelector || selectorMatches(podSelector, c.labels!))) out.push(rule);
-      }
-    };
     for (const group of c.groups.groups) {
-      visit(group.anyLabels);
-      for (const k of c.labelKeys) visit(group.byLabel.get(k));
+      group.peers.candidates(c.labelKeys, ({ rule, podSelector }) => {
+        if (this.rules[rule]!.direction === direction && (!podSelector || selectorMatches(podSelector, c.labels!))) out.push(rule);
+      });
     }
     return out;
   }
@@ -514,7 +559,7 @@ export class KubernetesEvaluator {
       for (const cp of r.peers) {
         if (cp.group === undefined) continue;
         const group = this.peerGroups[cp.group]!;
-        const first = cp.peer.podSelector?.matchLabels[0];
+        const first = cp.podSelector?.matchLabels[0];
         for (const ns of group.namespaces) {
           const index = this.podClassIndex.get(ns);
           if (!index) continue;
@@ -535,7 +580,7 @@ export class KubernetesEvaluator {
   private matchingPeers(r: CompiledRule, end: EndView): number[] {
     const out: number[] = [];
     for (const cp of r.peers) {
-      if (cp.peer.ipBlock ? insideBlock(cp, end.region.cidrs) : this.selectsPod(cp, end)) out.push(cp.peer.index);
+      if (cp.ipBlock ? insideBlock(cp, end.region.cidrs) : this.selectsPod(cp, end)) out.push(cp.index);
     }
     return out;
   }
