@@ -3,7 +3,8 @@
  * - where CN2 is faithful (ingress-only policies, matchLabels selectors, numeric ports, namespace
  *   labels on keys no pod uses), the two evaluators agree on every probe of mode cn2's snapshot;
  * - verify's class-and-mask evaluation gives, probe by probe, the answers of the per-flow path
- *   (`explain`), on richer random policies (expressions, ipBlocks, egress, named ports).
+ *   (`explain`), on richer random policies (expressions, ipBlocks, egress, named ports);
+ * - on those, the Kubernetes evaluator's whole rows and columns agree with its pair masks.
  */
 import fc from 'fast-check';
 import { test } from 'uvu';
@@ -13,6 +14,7 @@ import type { LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, 
 import { buildInventory } from '../../src/simulate/inventory.js';
 import { enumerateProbes, evaluateProbes, explain, listProbes, verify } from '../../src/simulate/verify.js';
 import { endName } from '../../src/simulate/inventory.js';
+import { KubernetesEvaluator } from '../../src/simulate/kubernetes.js';
 import { fakeOrigin } from '../support/origin.js';
 import { cn2 } from './support.js';
 
@@ -160,6 +162,34 @@ test('verify\'s class-and-mask evaluation equals the per-flow answers of explain
       assert.is(r.groups.reduce((n, g) => n + g.count, 0), divergent);
     }),
     { seed: 7, numRuns: 100 },
+  );
+});
+
+test('the Kubernetes evaluator\'s rows and columns give, pair by pair, its allowedMask', () => {
+  fc.assert(
+    fc.property(richRepo, (repo) => {
+      const ps = policySet(repo);
+      const inv = buildInventory(ps);
+      const { space, pods, outside } = enumerateProbes(ps, inv);
+      const k = new KubernetesEvaluator(ps, inv, space);
+      const ends = [...pods.map((pod) => ({ pod })), ...outside.map((address) => ({ address }))];
+      // Some lines are taken before every end has its class: what they found must take in the classes made after.
+      for (const a of ends.slice(0, ends.length >> 1).map((e) => k.classify(e))) {
+        k.allowedRow(a);
+        k.allowedColumn(a);
+      }
+      const classes = [...new Set(ends.map((e) => k.classify(e)))];
+      const W = space.words;
+      for (const a of classes) {
+        const row = k.allowedRow(a).slice();
+        const column = k.allowedColumn(a).slice();
+        for (const b of classes) {
+          assert.equal([...row.slice(b * W, b * W + W)], [...k.allowedMask(a, b)], `row ${a}, class ${b}`);
+          assert.equal([...column.slice(b * W, b * W + W)], [...k.allowedMask(b, a)], `column ${a}, class ${b}`);
+        }
+      }
+    }),
+    { seed: 11, numRuns: 100 },
   );
 });
 
