@@ -10,6 +10,10 @@
  * evaluator. Workloads are grouped in classes (same tags, same address-group membership); per
  * class the rules it can match are indexed by position, so one end of a class pair is a short
  * merge of a few sorted lists, answered on all probe points at once as a bit mask.
+ *
+ * Sized for tens of thousands of workloads and rules: nothing here is held or computed per class
+ * and rule (or per class and address group); a class holds the entries it matches, found through
+ * indexes by tag and by address group, and an address finds its groups by prefix lookups.
  */
 import { diffArrays } from 'diff';
 import { cmp } from '../diagnostics.js';
@@ -49,7 +53,8 @@ const MAX_ENTRY_EDITS = 5000;
 /** Source ports a probe is taken to come from (Linux's default ephemeral range). */
 const EPHEMERAL = { start: 32768, end: 60999 };
 
-type MatchEndpoint = { kind: 'any' } | { kind: 'tags'; tags: readonly string[] } | { kind: 'group'; group: number };
+/** `key`: the tag a list indexes the endpoint under (any of its tags would do: a workload must carry them all). */
+type MatchEndpoint = { kind: 'any' } | { kind: 'tags'; tags: readonly string[]; key: string } | { kind: 'group'; group: number };
 
 /** A rule oriented initiator -> responder (a `<>` rule gives two, at the same position). */
 interface Entry {
@@ -68,12 +73,20 @@ interface RuleList {
   readonly entries: readonly Entry[];
   /** Entries with `any` at both ends, ascending. */
   readonly anyAny: Int32Array;
-  /** Candidate indexes: entries whose initiator (responder) names this tag first, or an address group. */
+  /**
+   * Candidate indexes: the entries whose initiator (responder) endpoint is a tag list, by its index
+   * tag, or an address group, by group; a class looks up only its own tags and groups.
+   */
   readonly initByTag: Map<string, number[]>;
   readonly respByTag: Map<string, number[]>;
-  readonly initByGroup: number[];
-  readonly respByGroup: number[];
-  /** By entry: the classes that match its responder endpoint (specific endpoints only), as indexed so far. */
+  readonly initByGroup: Map<number, number[]>;
+  readonly respByGroup: Map<number, number[]>;
+  /**
+   * By entry specific at both ends: the classes that match its initiator (responder), as indexed so
+   * far. A row finds through `responders` the receivers a sender's entries name; a column finds
+   * through `initiators` the senders a receiver's entries name.
+   */
+  readonly initiators: number[][];
   readonly responders: number[][];
   /** By class id: the class's index in this list, once computed. */
   readonly indexes: (ListIndex | undefined)[];
@@ -81,14 +94,14 @@ interface RuleList {
 
 /** Where a class appears in one list: entry indexes, ascending. */
 interface ListIndex {
-  /** Initiator `any`, responder matches this class (used when this class receives). */
+  /** Initiator `any`, responder matches this class (used when this class receives); shared by equal lists. */
   readonly asResponder: Int32Array;
-  /** Initiator matches this class, responder `any` (used when it sends). */
+  /** Initiator matches this class, responder `any` (used when it sends); shared by equal lists. */
   readonly asInitiator: Int32Array;
-  /** Initiator matches this class, responder specific (checked against the receiver's `responds`). */
+  /** Initiator matches this class, responder specific: decides when the receiver is among the responders. */
   readonly asInitiatorSpecific: Int32Array;
-  /** By entry index: 1 when this class matches the entry's responder endpoint. */
-  readonly responds: Uint8Array;
+  /** Initiator specific, responder matches this class: the other half of those entries. */
+  readonly asResponderSpecific: Int32Array;
 }
 
 export interface EndDecisions {
@@ -106,8 +119,9 @@ export interface ClassPairDecisions {
 interface EndClass {
   /** Sorted tag names; null for an outside address. */
   readonly tags: ReadonlySet<string> | null;
-  /** By address group index: 1 when the end's address lies in the group. */
-  readonly groups: Uint8Array;
+  /** The address groups holding the end's address, ascending. */
+  readonly groups: readonly number[];
+  readonly inGroup: ReadonlySet<number>;
   /** The rule list of the workload (pods only). */
   readonly list: number;
 }
@@ -117,15 +131,40 @@ const lowerType = (tag: string): string => {
   return eq < 0 ? tag.toLowerCase() : `${tag.slice(0, eq).toLowerCase()}${tag.slice(eq)}`;
 };
 
-function inPrefix(c: Cidr, a: Address): boolean {
-  if (c.family !== a.family) return false;
-  if (a.family === 4) {
-    // Plain numbers for IPv4: this runs for every workload against every address group.
-    const size = 2 ** (32 - c.len);
-    return Math.floor(Number(a.value) / size) === Math.floor(Number(c.network) / size);
+/**
+ * The address groups holding an address, by lookup instead of a test of every prefix: prefixes by
+ * family and length, keyed by their network part, so an address costs one lookup per distinct
+ * prefix length (there are thousands of groups and tens of thousands of addresses).
+ */
+class GroupsByPrefix {
+  private readonly byFamily = new Map<number, Map<number, Map<number | bigint, number[]>>>();
+
+  add(c: Cidr, group: number): void {
+    let byLength = this.byFamily.get(c.family);
+    if (!byLength) this.byFamily.set(c.family, (byLength = new Map()));
+    let byNetwork = byLength.get(c.len);
+    if (!byNetwork) byLength.set(c.len, (byNetwork = new Map()));
+    const key = networkKey(c.network, c.family, c.len);
+    const groups = byNetwork.get(key);
+    if (groups) groups.push(group);
+    else byNetwork.set(key, [group]);
   }
-  const shift = BigInt(familyBits(c.family) - c.len);
-  return a.value >> shift === c.network >> shift;
+
+  /** Ascending, without repeats. */
+  groupsOf(a: Address): number[] {
+    const found = new Set<number>();
+    for (const [len, byNetwork] of this.byFamily.get(a.family) ?? []) {
+      for (const g of byNetwork.get(networkKey(a.value, a.family, len)) ?? []) found.add(g);
+    }
+    return [...found].sort((x, y) => x - y);
+  }
+}
+
+/** The network part of an address for a prefix length: equal for an address and a prefix exactly when the prefix holds it. */
+function networkKey(value: bigint, family: Address['family'], len: number): number | bigint {
+  // Plain numbers for IPv4: this runs for every workload and every prefix length.
+  if (family === 4) return Math.floor(Number(value) / 2 ** (32 - len));
+  return value >> BigInt(familyBits(family) - len);
 }
 
 const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp', '132': 'sctp' };
@@ -148,12 +187,26 @@ export class ContrailEvaluator {
   private readonly classes: EndClass[] = [];
   private readonly classByKey = new Map<string, number>();
   private readonly podClass = new Map<InventoryPod, number>();
+  /** The classes by tag (the tags rules name) and by address group: changedEnds lists an endpoint's classes from them. */
+  private readonly classesByTag = new Map<string, number[]>();
+  private readonly classesByGroup = new Map<number, number[]>();
   private readonly groups: { name: string; prefixes: Cidr[] }[];
   private readonly groupByName: Map<string, number>;
+  private readonly groupsByPrefix = new GroupsByPrefix();
   private readonly namedTags: ReadonlySet<string>;
+  /** The inventory's workloads' tags, and how many workloads carry each tag (a list indexes a tag endpoint under its rarest tag). */
+  private readonly podTags: Map<InventoryPod, string[]>;
+  private readonly tagWorkloads = new Map<string, number>();
   private readonly scratch: { allowed: PointMask; undecided: PointMask; both: PointMask };
   private readonly nsLabels: Map<string, readonly (readonly [string, string])[]>;
   private readonly full: PointMask;
+  /** Equal index lists share one array: a row or a column evaluates each distinct one once. */
+  private readonly interned = new Map<string, Int32Array>();
+  /** The rule lists of the pod classes (cached while no class is added). */
+  private podLists: { classes: number; lists: Set<number> } | undefined;
+  /** The buffers of allowedRow and allowedColumn. */
+  private lines: { out: Uint32Array; byList: Map<number, Uint32Array>; buckets: number[][] } | undefined;
+  private readonly texts: string[][] = [];
 
   constructor(
     private readonly snapshot: Snapshot,
@@ -169,12 +222,19 @@ export class ContrailEvaluator {
         return a ? [{ family: a.family, network: a.value, len: p.len }] : [];
       }),
     }));
+    this.groups.forEach((g, i) => g.prefixes.forEach((c) => this.groupsByPrefix.add(c, i)));
     this.groupByName = new Map(this.groups.map((g, i) => [g.name, i]));
     this.namedTags = new Set([
       ...snapshot.policySets.flatMap((aps) => aps.tags.map(lowerType)),
       ...snapshot.rules.flatMap((r) => [r.endpoint1, r.endpoint2].flatMap((ep) => ('tags' in ep ? ep.tags.map(lowerType) : []))),
     ]);
+    this.podTags = new Map(inventory.pods.map((pod) => [pod, this.tagsOf(pod)]));
+    for (const tags of this.podTags.values()) for (const t of tags) this.tagWorkloads.set(t, (this.tagWorkloads.get(t) ?? 0) + 1);
     this.scratch = { allowed: space.empty(), undecided: space.empty(), both: space.empty() };
+  }
+
+  private tagsOf(pod: InventoryPod): string[] {
+    return workloadTags(this.snapshot.cluster, pod.namespace, this.nsLabels.get(pod.namespace) ?? [], pod.labels);
   }
 
   /** The class of a probe end; ends of one class get the same answer for every probe. */
@@ -187,18 +247,19 @@ export class ContrailEvaluator {
   }
 
   private classifyUncached(end: FlowEnd): number {
-    const address = 'pod' in end ? end.pod.ip : end.address;
-    const inGroups = this.groups.map((g) => (g.prefixes.some((c) => inPrefix(c, address)) ? '1' : '0')).join('');
-    const tags = 'pod' in end ? workloadTags(this.snapshot.cluster, end.pod.namespace, this.nsLabels.get(end.pod.namespace) ?? [], end.pod.labels) : null;
+    const groups = this.groupsByPrefix.groupsOf('pod' in end ? end.pod.ip : end.address);
+    const tags = 'pod' in end ? (this.podTags.get(end.pod) ?? this.tagsOf(end.pod)) : null;
     // A tag no rule and no policy set names cannot change a decision: classes ignore it.
-    const key = `${tags ? tags.filter((t) => this.namedTags.has(t)).join('\0') : '@'}\u0001${inGroups}`;
+    const named = tags?.filter((t) => this.namedTags.has(t));
+    const key = `${named ? named.join('\0') : '@'}\u0001${groups.join(',')}`;
     let id = this.classByKey.get(key);
     if (id === undefined) {
       id = this.classes.length;
       const tagSet = tags ? new Set(tags) : null;
-      const groups = Uint8Array.from(inGroups, (ch) => (ch === '1' ? 1 : 0));
-      this.classes.push({ tags: tagSet, groups, list: tagSet ? this.listFor(tagSet) : -1 });
+      this.classes.push({ tags: tagSet, groups, inGroup: new Set(groups), list: tagSet ? this.listFor(tagSet) : -1 });
       this.classByKey.set(key, id);
+      for (const t of named ?? []) push(this.classesByTag, t, id);
+      for (const g of groups) push(this.classesByGroup, g, id);
     }
     return id;
   }
@@ -242,22 +303,19 @@ export class ContrailEvaluator {
     const anyAny = entries.flatMap((e, i) => (e.init.kind === 'any' && e.resp.kind === 'any' ? [i] : []));
     const initByTag = new Map<string, number[]>();
     const respByTag = new Map<string, number[]>();
-    const initByGroup: number[] = [];
-    const respByGroup: number[] = [];
+    const initByGroup = new Map<number, number[]>();
+    const respByGroup = new Map<number, number[]>();
     entries.forEach((e, i) => {
       for (const [ep, byTag, byGroup] of [[e.init, initByTag, initByGroup], [e.resp, respByTag, respByGroup]] as const) {
-        if (ep.kind === 'group') byGroup.push(i);
-        else if (ep.kind === 'tags' && ep.tags.length > 0) {
-          const list = byTag.get(ep.tags[0]!);
-          if (list) list.push(i);
-          else byTag.set(ep.tags[0]!, [i]);
-        }
+        // An endpoint nothing matches (an empty tag list, an unknown group) is in no index.
+        if (ep.kind === 'group' && ep.group >= 0) push(byGroup, ep.group, i);
+        else if (ep.kind === 'tags' && ep.tags.length > 0) push(byTag, ep.key, i);
       }
     });
     id = this.lists.length;
     this.lists.push({
       hasPolicy, entries, anyAny: Int32Array.from(anyAny), initByTag, respByTag, initByGroup, respByGroup,
-      responders: entries.map(() => []), indexes: [],
+      initiators: entries.map(() => []), responders: entries.map(() => []), indexes: [],
     });
     this.listByKey.set(key, id);
     return id;
@@ -265,7 +323,12 @@ export class ContrailEvaluator {
 
   private endpoint(ep: Endpoint): MatchEndpoint {
     if ('any' in ep) return { kind: 'any' };
-    if ('tags' in ep) return { kind: 'tags', tags: ep.tags.map(lowerType) };
+    if ('tags' in ep) {
+      const tags = ep.tags.map(lowerType);
+      let key = tags[0] ?? '';
+      for (const t of tags) if ((this.tagWorkloads.get(t) ?? 0) < (this.tagWorkloads.get(key) ?? 0)) key = t;
+      return { kind: 'tags', tags, key };
+    }
     const name = ep.addressGroup.startsWith(`${POLICY_MANAGEMENT}:`) ? ep.addressGroup.slice(POLICY_MANAGEMENT.length + 1) : ep.addressGroup;
     return { kind: 'group', group: this.groupByName.get(name) ?? -1 };
   }
@@ -278,8 +341,21 @@ export class ContrailEvaluator {
         // An empty tag list would match every workload; Contrail treats it as no endpoint at all.
         return c.tags !== null && ep.tags.length > 0 && ep.tags.every((t) => c.tags!.has(t));
       case 'group':
-        return ep.group >= 0 && c.groups[ep.group] === 1;
+        return ep.group >= 0 && c.inGroup.has(ep.group);
     }
+  }
+
+  /** The classes classified so far that match a specific endpoint, ascending. */
+  private classesMatching(ep: Exclude<MatchEndpoint, { kind: 'any' }>): readonly number[] {
+    if (ep.kind === 'group') return ep.group >= 0 ? (this.classesByGroup.get(ep.group) ?? []) : [];
+    if (ep.tags.length === 0) return [];
+    // Those carrying its least common tag, then of them those carrying every tag.
+    let fewest: readonly number[] | undefined;
+    for (const t of ep.tags) {
+      const carriers = this.classesByTag.get(t) ?? [];
+      if (!fewest || carriers.length < fewest.length) fewest = carriers;
+    }
+    return fewest!.filter((c) => this.matches(ep, this.classes[c]!));
   }
 
   private indexOf(cls: number, list: number): ListIndex {
@@ -287,50 +363,48 @@ export class ContrailEvaluator {
     let ix = l.indexes[cls];
     if (ix) return ix;
     const c = this.classes[cls]!;
-    const asResponder: number[] = [];
+    // Only the entries indexed under one of the class's tags or groups can match it.
+    const init: number[] = [];
+    const resp: number[] = [];
+    if (c.tags) {
+      for (const t of c.tags) {
+        for (const i of l.initByTag.get(t) ?? []) if (this.matches(l.entries[i]!.init, c)) init.push(i);
+        for (const i of l.respByTag.get(t) ?? []) if (this.matches(l.entries[i]!.resp, c)) resp.push(i);
+      }
+    }
+    for (const g of c.groups) {
+      for (const i of l.initByGroup.get(g) ?? []) init.push(i);
+      for (const i of l.respByGroup.get(g) ?? []) resp.push(i);
+    }
+    // An entry is under one key per end, so each appears once.
+    init.sort((a, b) => a - b);
+    resp.sort((a, b) => a - b);
     const asInitiator: number[] = [];
     const asInitiatorSpecific: number[] = [];
-    const responds = new Uint8Array(l.entries.length);
-    const initiates = new Uint8Array(l.entries.length);
-    // Only entries that name one of the class's tags first, or an address group, can match it.
-    const candidates = new Set<number>();
-    const consider = (ids: readonly number[] | undefined, side: 'init' | 'resp') => {
-      for (const i of ids ?? []) {
-        const e = l.entries[i]!;
-        if (side === 'init' ? this.matches(e.init, c) : this.matches(e.resp, c)) {
-          (side === 'init' ? initiates : responds)[i] = 1;
-          candidates.add(i);
-        }
-      }
-    };
-    if (c.tags) for (const t of c.tags) {
-      consider(l.initByTag.get(t), 'init');
-      consider(l.respByTag.get(t), 'resp');
-    }
-    consider(l.initByGroup, 'init');
-    consider(l.respByGroup, 'resp');
-    for (const i of [...candidates].sort((a, b) => a - b)) {
-      const e = l.entries[i]!;
-      if (e.init.kind === 'any' && responds[i]) asResponder.push(i);
-      if (initiates[i] && e.resp.kind === 'any') asInitiator.push(i);
-      if (initiates[i] && e.resp.kind !== 'any') asInitiatorSpecific.push(i);
-    }
-    // Receivers with the same entries share one array: a row evaluates each such list once.
-    const respKey = asResponder.join(',');
-    let shared = this.respInterned.get(respKey);
-    if (!shared) {
-      shared = Int32Array.from(asResponder);
-      this.respInterned.set(respKey, shared);
-    }
+    const asResponder: number[] = [];
+    const asResponderSpecific: number[] = [];
+    for (const i of init) (l.entries[i]!.resp.kind === 'any' ? asInitiator : asInitiatorSpecific).push(i);
+    for (const i of resp) (l.entries[i]!.init.kind === 'any' ? asResponder : asResponderSpecific).push(i);
     ix = {
-      asResponder: shared,
-      asInitiator: Int32Array.from(asInitiator),
+      asResponder: this.intern(asResponder),
+      asInitiator: this.intern(asInitiator),
       asInitiatorSpecific: Int32Array.from(asInitiatorSpecific),
-      responds,
+      asResponderSpecific: Int32Array.from(asResponderSpecific),
     };
     l.indexes[cls] = ix;
-    for (const i of candidates) if (responds[i] && l.entries[i]!.resp.kind !== 'any') l.responders[i]!.push(cls);
+    for (const i of asInitiatorSpecific) l.initiators[i]!.push(cls);
+    for (const i of asResponderSpecific) l.responders[i]!.push(cls);
     return ix;
+  }
+
+  private intern(entries: readonly number[]): Int32Array {
+    const key = entries.join(',');
+    let shared = this.interned.get(key);
+    if (!shared) {
+      shared = Int32Array.from(entries);
+      this.interned.set(key, shared);
+    }
+    return shared;
   }
 
   /**
@@ -356,14 +430,20 @@ export class ContrailEvaluator {
     const b = r.asResponder;
     const c = s.asInitiator;
     const d = s.asInitiatorSpecific;
+    const rs = r.asResponderSpecific;
     let ia = 0;
     let ib = 0;
     let ic = 0;
     let id = 0;
+    let ir = 0;
     const END = 0x7fffffff;
     while (remaining > 0) {
-      // Skip specific-specific entries whose responder is not the receiver.
-      while (id < d.length && r.responds[d[id]!] === 0) id++;
+      // Skip specific-specific entries whose responder is not the receiver (not in both ascending lists).
+      while (id < d.length) {
+        while (ir < rs.length && rs[ir]! < d[id]!) ir++;
+        if (ir < rs.length && rs[ir] === d[id]) break;
+        id++;
+      }
       const va = ia < a.length ? a[ia]! : END;
       const vb = ib < b.length ? b[ib]! : END;
       const vc = ic < c.length ? c[ic]! : END;
@@ -407,122 +487,142 @@ export class ContrailEvaluator {
 
   /**
    * The points on which Contrail lets flows from class `src` through to every class classified so
-   * far (class R's mask at `R * space.words`). Each list is evaluated once per row: the sender's
-   * side of it (entries that match `src` whatever the receiver) is merged once, and each receiver
-   * adds only the few entries that name it. A buffer, valid until the next call.
+   * far (class R's mask at `R * space.words`). A buffer, valid until the next allowedRow or
+   * allowedColumn.
    */
   allowedRow(src: number): Uint32Array {
+    return this.allowedLine(src, 'sender');
+  }
+
+  /** The points on which Contrail lets flows from every class classified so far through to `dst` (class S's mask at `S * space.words`); a buffer, as allowedRow. */
+  allowedColumn(dst: number): Uint32Array {
+    return this.allowedLine(dst, 'receiver');
+  }
+
+  /**
+   * A row (`fixed` is the sender) or a column (`fixed` is the receiver), by the other end's class.
+   * Each pod list is evaluated once over the line (evaluateLine), and each flow then takes the
+   * sender's list's answer and the receiver's.
+   */
+  private allowedLine(fixed: number, role: 'sender' | 'receiver'): Uint32Array {
     const W = this.space.words;
     const n = this.classes.length;
-    if (!this.rows || this.rows.out.length < n * W) this.rows = { out: new Uint32Array(n * W), byList: new Map(), buckets: [] };
-    const rows = this.rows;
-    const s = this.classes[src]!;
+    if (!this.lines || this.lines.out.length < n * W) this.lines = { out: new Uint32Array(n * W), byList: new Map(), buckets: [] };
+    const lines = this.lines;
     if (!this.podLists || this.podLists.classes !== n) {
       this.podLists = { classes: n, lists: new Set(this.classes.flatMap((c) => (c.tags ? [c.list] : []))) };
     }
     for (const list of this.podLists.lists) {
-      let buf = rows.byList.get(list);
+      let buf = lines.byList.get(list);
       if (!buf || buf.length < n * W) {
         buf = new Uint32Array(n * W);
-        rows.byList.set(list, buf);
+        lines.byList.set(list, buf);
       }
-      this.evaluateRow(list, src, buf);
+      this.evaluateLine(list, fixed, role, buf);
     }
-    const out = rows.out;
+    const out = lines.out;
     const full = this.full;
-    const sender = s.tags ? rows.byList.get(s.list)! : undefined;
+    const f = this.classes[fixed]!;
+    const atFixed = f.tags ? lines.byList.get(f.list)! : undefined;
     // The usual case: one list for every pod; then both ends gave one answer.
-    if (this.podLists.lists.size === 1 && (!s.tags || this.podLists.lists.has(s.list))) {
-      const only = rows.byList.get([...this.podLists.lists][0]!)!;
-      for (let r = 0; r < n; r++) {
-        const base = r * W;
-        if (this.classes[r]!.tags || sender) out.set(only.subarray(base, base + W), base);
+    if (this.podLists.lists.size === 1 && (!f.tags || this.podLists.lists.has(f.list))) {
+      const only = lines.byList.get([...this.podLists.lists][0]!)!;
+      for (let x = 0; x < n; x++) {
+        const base = x * W;
+        if (this.classes[x]!.tags || atFixed) out.set(only.subarray(base, base + W), base);
         else out.set(full, base);
       }
       return out;
     }
-    for (let r = 0; r < n; r++) {
-      const d = this.classes[r]!;
-      const receiver = d.tags ? rows.byList.get(d.list)! : undefined;
+    for (let x = 0; x < n; x++) {
+      const c = this.classes[x]!;
+      const atOther = c.tags ? lines.byList.get(c.list)! : undefined;
       for (let w = 0; w < W; w++) {
-        const i = r * W + w;
-        out[i] = (sender ? sender[i]! : full[w]!) & (receiver ? receiver[i]! : full[w]!);
+        const i = x * W + w;
+        out[i] = (atFixed ? atFixed[i]! : full[w]!) & (atOther ? atOther[i]! : full[w]!);
       }
     }
     return out;
   }
 
-  private readonly respInterned = new Map<string, Int32Array>();
-  /** The rule lists of the pod classes (cached while no class is added). */
-  private podLists: { classes: number; lists: Set<number> } | undefined;
-  private rows: { out: Uint32Array; byList: Map<number, Uint32Array>; buckets: number[][] } | undefined;
-
-  /** First match over `list` for flows from `src` to every class, into `out`. */
-  private evaluateRow(list: number, src: number, out: Uint32Array): void {
+  /**
+   * First match over `list` for the flows between `fixed` (in `role`) and every class, into `out`.
+   * The entries that match the fixed end whatever the other end are merged once; each other end
+   * adds its own `any`-opposite entries and the few specific entries that name both ends.
+   */
+  private evaluateLine(list: number, fixed: number, role: 'sender' | 'receiver', out: Uint32Array): void {
     const W = this.space.words;
     const n = this.classes.length;
     const l = this.lists[list]!;
     if (!l.hasPolicy) {
-      for (let r = 0; r < n; r++) out.set(this.full, r * W);
+      for (let x = 0; x < n; x++) out.set(this.full, x * W);
       return;
     }
-    for (let r = l.indexes.length; r < n; r++) this.indexOf(r, list);
-    for (let r = 0; r < n; r++) if (!l.indexes[r]) this.indexOf(r, list);
-    const s = this.indexOf(src, list);
-    const senderSide = mergeSorted(l.anyAny, s.asInitiator);
-    const buckets = this.rows!.buckets;
+    for (let x = 0; x < n; x++) this.indexOf(x, list);
+    const f = this.indexOf(fixed, list);
+    const sends = role === 'sender';
+    const fixedSide = mergeSorted(l.anyAny, sends ? f.asInitiator : f.asResponder);
+    // Entries specific at both ends that name the fixed end, by the other end they name.
+    const buckets = this.lines!.buckets;
     const touched: number[] = [];
-    for (const e of s.asInitiatorSpecific) {
-      for (const r of l.responders[e]!) {
-        let b = buckets[r];
-        if (!b) b = buckets[r] = [];
-        if (b.length === 0) touched.push(r);
+    const named = sends ? l.responders : l.initiators;
+    for (const e of sends ? f.asInitiatorSpecific : f.asResponderSpecific) {
+      for (const x of named[e]!) {
+        let b = buckets[x];
+        if (!b) b = buckets[x] = [];
+        if (b.length === 0) touched.push(x);
         b.push(e);
       }
     }
-    const undecided = this.scratch.undecided;
     const empty: number[] = [];
+    // Ends that no specific entry names and that have the same entries of their own get one answer.
     const done = new Map<Int32Array, number>();
-    for (let r = 0; r < n; r++) {
-      const a = senderSide;
-      const b = buckets[r] ?? empty;
-      const c = l.indexes[r]!.asResponder;
+    for (let x = 0; x < n; x++) {
+      const ix = l.indexes[x]!;
+      const own = sends ? ix.asResponder : ix.asInitiator;
+      const b = buckets[x] ?? empty;
       if (b.length === 0) {
-        const same = done.get(c);
+        const same = done.get(own);
         if (same !== undefined) {
-          out.copyWithin(r * W, same * W, same * W + W);
+          out.copyWithin(x * W, same * W, same * W + W);
           continue;
         }
-        done.set(c, r);
+        done.set(own, x);
       }
-      undecided.set(this.full);
-      let remaining = this.space.points.length;
-      let ia = 0;
-      let ib = 0;
-      let ic = 0;
-      const base = r * W;
-      for (let w = 0; w < W; w++) out[base + w] = 0;
-      const END = 0x7fffffff;
-      while (remaining > 0) {
-        const va = ia < a.length ? a[ia]! : END;
-        const vb = ib < b.length ? b[ib]! : END;
-        const vc = ic < c.length ? c[ic]! : END;
-        const next = va < vb ? (va < vc ? va : vc) : vb < vc ? vb : vc;
-        if (next === END) break;
-        if (va === next) ia++;
-        if (vb === next) ib++;
-        if (vc === next) ic++;
-        const e = l.entries[next]!;
-        for (let w = 0; w < W; w++) {
-          const m = e.service[w]! & undecided[w]!;
-          if (m === 0) continue;
-          undecided[w] = undecided[w]! & ~m;
-          if (e.pass) out[base + w] = out[base + w]! | m;
-          remaining -= popcount(m);
-        }
+      this.firstMatch(l, fixedSide, b, own, out, x * W);
+    }
+    for (const x of touched) buckets[x]!.length = 0;
+  }
+
+  /** First match over the union of three ascending entry lists (an entry in several counts once): the points passed, into out[base, base + W). */
+  private firstMatch(l: RuleList, a: Int32Array, b: readonly number[], c: Int32Array, out: Uint32Array, base: number): void {
+    const W = this.space.words;
+    const undecided = this.scratch.undecided;
+    undecided.set(this.full);
+    let remaining = this.space.points.length;
+    let ia = 0;
+    let ib = 0;
+    let ic = 0;
+    for (let w = 0; w < W; w++) out[base + w] = 0;
+    const END = 0x7fffffff;
+    while (remaining > 0) {
+      const va = ia < a.length ? a[ia]! : END;
+      const vb = ib < b.length ? b[ib]! : END;
+      const vc = ic < c.length ? c[ic]! : END;
+      const next = va < vb ? (va < vc ? va : vc) : vb < vc ? vb : vc;
+      if (next === END) break;
+      if (va === next) ia++;
+      if (vb === next) ib++;
+      if (vc === next) ic++;
+      const e = l.entries[next]!;
+      for (let w = 0; w < W; w++) {
+        const m = e.service[w]! & undecided[w]!;
+        if (m === 0) continue;
+        undecided[w] = undecided[w]! & ~m;
+        if (e.pass) out[base + w] = out[base + w]! | m;
+        remaining -= popcount(m);
       }
     }
-    for (const r of touched) buckets[r]!.length = 0;
   }
 
   /**
@@ -545,13 +645,17 @@ export class ContrailEvaluator {
       const ca = this.classes[a]!;
       const cb = other.classes[b]!;
       if (!ca.tags || !cb.tags) return;
-      const key = `${ca.list}/${cb.list}`;
-      const members = byLists.get(key);
-      if (members) members.push(i);
-      else byLists.set(key, [i]);
+      push(byLists, `${ca.list}/${cb.list}`, i);
     });
-    const matching = (ev: ContrailEvaluator, side: 0 | 1, ep: MatchEndpoint): number[] =>
-      ends.flatMap(([a, b], i) => (ev.matches(ep, ev.classes[side === 0 ? a : b]!) ? [i] : []));
+    // The ends an endpoint matches, from the classes it matches on that side.
+    const endsOf = [new Map<number, number[]>(), new Map<number, number[]>()] as const;
+    ends.forEach(([a, b], i) => {
+      push(endsOf[0], a, i);
+      push(endsOf[1], b, i);
+    });
+    const all = ends.map((_, i) => i);
+    const matching = (ev: ContrailEvaluator, side: 0 | 1, ep: MatchEndpoint): readonly number[] =>
+      ep.kind === 'any' ? all : ev.classesMatching(ep).flatMap((c) => endsOf[side].get(c) ?? []);
     const cover = (rows: readonly number[], columns: readonly number[]) => {
       if (!rows.length || !columns.length) return;
       if (rows.length <= columns.length) for (const i of rows) senders[i] = true;
@@ -570,6 +674,8 @@ export class ContrailEvaluator {
         continue;
       }
       const inList = new Set(members);
+      // `members` is every end of `all` that uses these lists, in order.
+      const ofList = (xs: readonly number[]) => (xs === all ? members : xs.filter((i) => inList.has(i)));
       let ia = 0;
       let ib = 0;
       for (const ch of changes) {
@@ -584,8 +690,8 @@ export class ContrailEvaluator {
           const e = list.entries[k]!;
           const inits = matching(ev, side, e.init);
           const resps = matching(ev, side, e.resp);
-          cover(inits.filter((i) => inList.has(i)), resps); // decided at the sender
-          cover(inits, resps.filter((i) => inList.has(i))); // decided at the receiver
+          cover(ofList(inits), resps); // decided at the sender
+          cover(inits, ofList(resps)); // decided at the receiver
         }
         if (ch.removed) ia += n;
         else ib += n;
@@ -593,8 +699,6 @@ export class ContrailEvaluator {
     }
     return { senders, receivers };
   }
-
-  private readonly texts: string[][] = [];
 
   /** Each entry of a list as data, for changedEnds. */
   private entryTexts(list: number): string[] {
@@ -660,6 +764,12 @@ function mergeSorted(a: Int32Array, b: Int32Array): Int32Array {
     else out[k++] = b[j++]!;
   }
   return out;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
 
 function popcount(x: number): number {
