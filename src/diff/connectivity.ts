@@ -11,7 +11,7 @@
  * And it evaluates only what a change can reach: a class pair is evaluated when the sender's side
  * of it (the Contrail entries and Kubernetes egress policies that can decide at the sender) or the
  * receiver's side changed (ContrailEvaluator.changedEnds, KubernetesEvaluator.endSignature); a
- * changed sender's pairs row by row, as `verify` does.
+ * changed sender's pairs row by row, as `verify` does, a changed receiver's column by column.
  */
 import { cmp } from '../diagnostics.js';
 import type { PolicySet } from '../model/policy.js';
@@ -42,7 +42,24 @@ export interface ConnectivityInput {
 interface PairEvaluator {
   allowedMask(src: number, dst: number): PointMask;
   allowedRow(src: number): Uint32Array;
+  /** A receiver's flows from every class at once; without it, a column is asked pair by pair. */
+  allowedColumn?(dst: number): Uint32Array;
 }
+
+/**
+ * The same flows answered on the base and on the head, and the classes (by index in the class
+ * list) whose flows the two may answer differently: as the sender, as the receiver. Its evaluators'
+ * class ids are the next two of `EndClass.ids`, its masks the next two given to a visit.
+ */
+interface Comparison {
+  readonly base: PairEvaluator;
+  readonly head: PairEvaluator;
+  readonly sends: readonly boolean[];
+  readonly receives: readonly boolean[];
+}
+
+/** Every evaluator's mask for one class pair, in the order of the comparisons (base, head, base, head...). */
+type Visit = (src: EndClass, dst: EndClass, masks: readonly PointMask[]) => boolean;
 
 /** Addresses tried for "anywhere else" (documentation ranges first): the first outside every named range is used. */
 const ELSEWHERE_CANDIDATES = ['203.0.113.10', '198.51.100.10', '192.0.2.10', '8.8.8.8', '1.1.1.1', '2001:db8::10'];
@@ -98,17 +115,15 @@ export class ConnectivityComparer implements FlowComparer {
   compare(base: Snapshot, head: Snapshot): ConnectivityDiff {
     const cBase = new ContrailEvaluator(base, this.input.inventory, this.space);
     const cHead = new ContrailEvaluator(head, this.input.inventory, this.space);
-    const evaluators = [cBase, cHead, this.kBase, this.kHead] as const;
-    const classes = this.classesOf(evaluators);
+    const classes = this.classesOf([cBase, cHead, this.kBase, this.kHead]);
 
     const edges = new Map<string, EdgeDraft>();
     const record = (src: EndClass, dst: EndClass, [cb, ch, kb, kh]: readonly PointMask[]) => {
-      if (sameMask(cb!, ch!) && sameMask(kb!, kh!)) return;
       const pairs = nodePairs(src, dst);
       if (!pairs.length) return;
-      // Ends of one class get one answer: the decisions are taken on one representative pair.
-      const from = pairs[0]!.fromEnd;
-      const to = pairs[0]!.toEnd;
+      // Ends of one class get one answer: the decisions are taken once for the class pair.
+      const onHead = cHead.decide(src.ids[1]!, dst.ids[1]!);
+      const onBase = cBase.decide(src.ids[0]!, dst.ids[0]!);
       const signatures = new Map<string, Omit<EdgeDraft, 'from' | 'to' | 'points'> & { points: number[] }>();
       for (let p = 0; p < this.space.points.length; p++) {
         const was = hasPoint(cb!, p);
@@ -116,8 +131,8 @@ export class ConnectivityComparer implements FlowComparer {
         const k = { base: hasPoint(kb!, p), head: hasPoint(kh!, p) };
         if (was === now && k.base === k.head) continue;
         const change = was === now ? 'not-enforced' : now ? 'opened' : 'closed';
-        const decidedHead = cHead.decisions(from, to, p);
-        const decidedBase = cBase.decisions(from, to, p);
+        const decidedHead = { sender: cHead.decisionAt(onHead.sender, p), receiver: cHead.decisionAt(onHead.receiver, p) };
+        const decidedBase = { sender: cBase.decisionAt(onBase.sender, p), receiver: cBase.decisionAt(onBase.receiver, p) };
         const at = decidingEnd(change, decidedBase, decidedHead);
         const head = decision(decidedHead, at);
         const base = decision(decidedBase, at);
@@ -141,15 +156,13 @@ export class ConnectivityComparer implements FlowComparer {
     const contrail = cBase.changedEnds(cHead, classes.map((c) => [c.ids[0]!, c.ids[1]!] as const));
     const kChanged = (c: EndClass, direction: 'ingress' | 'egress') =>
       this.kBase.endSignature(c.ids[2]!, direction) !== this.kHead.endSignature(c.ids[3]!, direction);
-    const sends = classes.map((c, i) => contrail.senders[i]! || kChanged(c, 'egress'));
-    const receives = classes.map((c, i) => contrail.receivers[i]! || kChanged(c, 'ingress'));
-    this.visitPairs(evaluators, classes, {
-      sends,
-      receives,
-      visit: (src, dst, masks) => {
-        record(src, dst, masks);
-        return true;
-      },
+    const comparisons: Comparison[] = [
+      { base: cBase, head: cHead, sends: contrail.senders, receives: contrail.receivers },
+      { base: this.kBase, head: this.kHead, sends: classes.map((c) => kChanged(c, 'egress')), receives: classes.map((c) => kChanged(c, 'ingress')) },
+    ];
+    this.visitPairs(comparisons, classes, (src, dst, masks) => {
+      record(src, dst, masks);
+      return true;
     });
 
     const byChange = (c: EdgeDraft['change']) =>
@@ -172,38 +185,79 @@ export class ConnectivityComparer implements FlowComparer {
     const eb = new ContrailEvaluator(b, this.input.inventory, this.space);
     const classes = this.classesOf([ea, eb]);
     const changed = ea.changedEnds(eb, classes.map((c) => [c.ids[0]!, c.ids[1]!] as const));
-    return this.visitPairs([ea, eb], classes, { sends: changed.senders, receives: changed.receivers, visit: (_s, _d, [ma, mb]) => sameMask(ma!, mb!) });
+    // Any pair visited differs.
+    return this.visitPairs([{ base: ea, head: eb, sends: changed.senders, receives: changed.receivers }], classes, () => false);
   }
 
   /**
-   * Calls `visit` with every evaluator's mask (copies) for each class pair with a pod at one end,
-   * sender by sender in class order, until it returns false; returns false then. A pair whose
-   * sender does not `send` differently and whose receiver does not `receive` differently has the
-   * same masks on every side (the callers tell which ends changed) and is skipped, unless the input is
-   * `exhaustive`. A changed sender's pairs come from one row per evaluator; the few changed
-   * receivers of an unchanged sender, pair by pair.
+   * Calls `visit` with every evaluator's mask (copies) for each class pair with a pod at one end on
+   * which some comparison's base and head masks differ, sender by sender in class order, receivers
+   * in class order, until it returns false; returns false then. Only a pair whose sender `sends`
+   * or whose receiver `receives` differently in a comparison can differ there (the callers tell
+   * which ends changed), so no other pair is evaluated, unless the input is `exhaustive`: then
+   * every pair, pair by pair (the reference). A changed sender's pairs come from one row per
+   * evaluator; the unchanged senders' pairs with a changed receiver from its column.
    */
-  private visitPairs(
-    evaluators: readonly PairEvaluator[],
-    classes: readonly EndClass[],
-    only: { sends: readonly boolean[]; receives: readonly boolean[]; visit: (src: EndClass, dst: EndClass, masks: readonly PointMask[]) => boolean },
-  ): boolean {
+  private visitPairs(comparisons: readonly Comparison[], classes: readonly EndClass[], visit: Visit): boolean {
     const W = this.space.words;
-    const exhaustive = this.input.exhaustive === true;
-    const receivers = classes.flatMap((c, i) => (exhaustive || only.receives[i] ? [c] : []));
+    const evaluators = comparisons.flatMap((c) => [c.base, c.head]);
+    const differs = (maskOf: (i: number) => PointMask) => comparisons.some((_, k) => !sameMask(maskOf(2 * k), maskOf(2 * k + 1)));
+    if (this.input.exhaustive === true) {
+      for (const src of classes) {
+        for (const dst of classes) {
+          if (!src.hasPod && !dst.hasPod) continue;
+          const masks = evaluators.map((e, i) => e.allowedMask(src.ids[i]!, dst.ids[i]!).slice());
+          if (differs((i) => masks[i]!) && !visit(src, dst, masks)) return false;
+        }
+      }
+      return true;
+    }
+    const sends = classes.map((_, s) => comparisons.some((c) => c.sends[s]));
+    const fromColumns = this.columnPairs(comparisons, classes, sends);
     for (let s = 0; s < classes.length; s++) {
       const src = classes[s]!;
-      const rowWise = !exhaustive && only.sends[s]!;
-      const rows = rowWise ? evaluators.map((e, i) => e.allowedRow(src.ids[i]!)) : undefined;
-      for (const dst of rowWise ? classes : receivers) {
+      if (!sends[s]) {
+        for (const { dst, masks } of fromColumns.get(s) ?? []) if (!visit(src, dst, masks)) return false;
+        continue;
+      }
+      const rows = evaluators.map((e, i) => e.allowedRow(src.ids[i]!));
+      for (const dst of classes) {
         if (!src.hasPod && !dst.hasPod) continue;
-        const masks = rows
-          ? rows.map((row, i) => row.slice(dst.ids[i]! * W, dst.ids[i]! * W + W))
-          : evaluators.map((e, i) => e.allowedMask(src.ids[i]!, dst.ids[i]!).slice());
-        if (!only.visit(src, dst, masks)) return false;
+        const maskOf = (i: number) => rows[i]!.subarray(dst.ids[i]! * W, dst.ids[i]! * W + W);
+        if (differs(maskOf) && !visit(src, dst, evaluators.map((_, i) => maskOf(i).slice()))) return false;
       }
     }
     return true;
+  }
+
+  /**
+   * The pairs of an unchanged sender (not `sends`) and a changed receiver on which some comparison
+   * differs, with every evaluator's mask, by sender index, receivers in class order. Column by
+   * column: the comparisons that may differ at the receiver answer the whole column; the others
+   * (the same on both sides there) are asked only on the pairs where one differs.
+   */
+  private columnPairs(comparisons: readonly Comparison[], classes: readonly EndClass[], sends: readonly boolean[]): Map<number, { dst: EndClass; masks: PointMask[] }[]> {
+    const W = this.space.words;
+    const evaluators = comparisons.flatMap((c) => [c.base, c.head]);
+    const found = new Map<number, { dst: EndClass; masks: PointMask[] }[]>();
+    classes.forEach((dst, d) => {
+      const changing = comparisons.flatMap((c, k) => (c.receives[d] ? [k] : []));
+      if (!changing.length) return;
+      const columns = evaluators.map((e, i) => (changing.includes(i >> 1) ? e.allowedColumn?.(dst.ids[i]!) : undefined));
+      // A view into the column, or the evaluator's buffer for the pair (valid until its next call).
+      const maskOf = (i: number, src: EndClass): PointMask => {
+        const column = columns[i];
+        return column ? column.subarray(src.ids[i]! * W, src.ids[i]! * W + W) : evaluators[i]!.allowedMask(src.ids[i]!, dst.ids[i]!);
+      };
+      classes.forEach((src, s) => {
+        if (sends[s] || (!src.hasPod && !dst.hasPod)) return;
+        if (changing.every((k) => sameMask(maskOf(2 * k, src), maskOf(2 * k + 1, src)))) return;
+        const pairs = found.get(s) ?? [];
+        pairs.push({ dst, masks: evaluators.map((_, i) => maskOf(i, src).slice()) });
+        found.set(s, pairs);
+      });
+    });
+    return found;
   }
 
   /**

@@ -82,26 +82,43 @@ interface RuleList {
   readonly initByGroup: Map<number, number[]>;
   readonly respByGroup: Map<number, number[]>;
   /**
-   * By entry specific at both ends: the classes that match its initiator (responder), as indexed so
-   * far. A row finds through `responders` the receivers a sender's entries name; a column finds
-   * through `initiators` the senders a receiver's entries name.
+   * By entry specific at both ends, with a tag list at that end: the classes that match its
+   * initiator (responder), as indexed so far (an address group's classes are `classesByGroup`). A
+   * row finds through them the receivers a sender's entries name; a column, the senders.
    */
   readonly initiators: number[][];
   readonly responders: number[][];
   /** By class id: the class's index in this list, once computed. */
   readonly indexes: (ListIndex | undefined)[];
+  /** The entries address groups match, by set of groups (`EndClass.groups` joined). */
+  readonly byGroups: Map<string, GroupIndex>;
 }
 
-/** Where a class appears in one list: entry indexes, ascending. */
-interface ListIndex {
-  /** Initiator `any`, responder matches this class (used when this class receives); shared by equal lists. */
+/** Entry indexes, ascending, by how they match an end. */
+interface Roles {
+  /** Initiator `any`, responder matches (used when the end receives). */
   readonly asResponder: Int32Array;
-  /** Initiator matches this class, responder `any` (used when it sends); shared by equal lists. */
+  /** Initiator matches, responder `any` (used when it sends). */
   readonly asInitiator: Int32Array;
-  /** Initiator matches this class, responder specific: decides when the receiver is among the responders. */
+  /** Initiator matches, responder specific: decides when the receiver matches the responder too. */
   readonly asInitiatorSpecific: Int32Array;
-  /** Initiator specific, responder matches this class: the other half of those entries. */
+  /** Initiator specific, responder matches: the other half of those entries. */
   readonly asResponderSpecific: Int32Array;
+}
+
+/**
+ * The entries a set of address groups matches, shared by every class in exactly those groups:
+ * ipBlock rules make groups such as 0.0.0.0/0 or the pod network, which hold every pod, and their
+ * entries would otherwise be copied into every class.
+ */
+interface GroupIndex extends Roles {
+  readonly groups: ReadonlySet<number>;
+}
+
+/** Where a class appears in one list: the entries its tags match (its own; equal lists share one array) and those its address groups match. */
+interface ListIndex {
+  readonly tagged: Roles;
+  readonly grouped: GroupIndex;
 }
 
 export interface EndDecisions {
@@ -315,7 +332,7 @@ export class ContrailEvaluator {
     id = this.lists.length;
     this.lists.push({
       hasPolicy, entries, anyAny: Int32Array.from(anyAny), initByTag, respByTag, initByGroup, respByGroup,
-      initiators: entries.map(() => []), responders: entries.map(() => []), indexes: [],
+      initiators: entries.map(() => []), responders: entries.map(() => []), indexes: [], byGroups: new Map(),
     });
     this.listByKey.set(key, id);
     return id;
@@ -363,7 +380,7 @@ export class ContrailEvaluator {
     let ix = l.indexes[cls];
     if (ix) return ix;
     const c = this.classes[cls]!;
-    // Only the entries indexed under one of the class's tags or groups can match it.
+    // Only the entries indexed under one of the class's tags can match it by tags.
     const init: number[] = [];
     const resp: number[] = [];
     if (c.tags) {
@@ -372,11 +389,32 @@ export class ContrailEvaluator {
         for (const i of l.respByTag.get(t) ?? []) if (this.matches(l.entries[i]!.resp, c)) resp.push(i);
       }
     }
-    for (const g of c.groups) {
-      for (const i of l.initByGroup.get(g) ?? []) init.push(i);
-      for (const i of l.respByGroup.get(g) ?? []) resp.push(i);
+    const tagged = this.roles(l, init, resp);
+    ix = { tagged: { ...tagged, asResponder: this.intern(tagged.asResponder), asInitiator: this.intern(tagged.asInitiator) }, grouped: this.groupIndex(l, c) };
+    l.indexes[cls] = ix;
+    for (const i of tagged.asInitiatorSpecific) l.initiators[i]!.push(cls);
+    for (const i of tagged.asResponderSpecific) l.responders[i]!.push(cls);
+    return ix;
+  }
+
+  private groupIndex(l: RuleList, c: EndClass): GroupIndex {
+    const key = c.groups.join(',');
+    let gx = l.byGroups.get(key);
+    if (!gx) {
+      const init: number[] = [];
+      const resp: number[] = [];
+      for (const g of c.groups) {
+        for (const i of l.initByGroup.get(g) ?? []) init.push(i);
+        for (const i of l.respByGroup.get(g) ?? []) resp.push(i);
+      }
+      gx = { ...this.roles(l, init, resp), groups: c.inGroup };
+      l.byGroups.set(key, gx);
     }
-    // An entry is under one key per end, so each appears once.
+    return gx;
+  }
+
+  /** The entries an end matches as initiator and as responder, by role; each entry is under one key per end, so listed once. */
+  private roles(l: RuleList, init: number[], resp: number[]): Roles {
     init.sort((a, b) => a - b);
     resp.sort((a, b) => a - b);
     const asInitiator: number[] = [];
@@ -385,26 +423,30 @@ export class ContrailEvaluator {
     const asResponderSpecific: number[] = [];
     for (const i of init) (l.entries[i]!.resp.kind === 'any' ? asInitiator : asInitiatorSpecific).push(i);
     for (const i of resp) (l.entries[i]!.init.kind === 'any' ? asResponder : asResponderSpecific).push(i);
-    ix = {
-      asResponder: this.intern(asResponder),
-      asInitiator: this.intern(asInitiator),
+    return {
+      asResponder: Int32Array.from(asResponder),
+      asInitiator: Int32Array.from(asInitiator),
       asInitiatorSpecific: Int32Array.from(asInitiatorSpecific),
       asResponderSpecific: Int32Array.from(asResponderSpecific),
     };
-    l.indexes[cls] = ix;
-    for (const i of asInitiatorSpecific) l.initiators[i]!.push(cls);
-    for (const i of asResponderSpecific) l.responders[i]!.push(cls);
-    return ix;
   }
 
-  private intern(entries: readonly number[]): Int32Array {
+  /** Equal lists as one array, so that a row or a column can tell them alike by identity. */
+  private intern(entries: Int32Array): Int32Array {
     const key = entries.join(',');
     let shared = this.interned.get(key);
     if (!shared) {
-      shared = Int32Array.from(entries);
+      shared = entries;
       this.interned.set(key, shared);
     }
     return shared;
+  }
+
+  /** The classes (all indexed) that match the initiator or the responder of an entry specific at both ends. */
+  private namedBy(l: RuleList, e: number, end: 'init' | 'resp'): readonly number[] {
+    const ep = l.entries[e]![end];
+    if (ep.kind === 'group') return this.classesByGroup.get(ep.group) ?? [];
+    return (end === 'init' ? l.initiators : l.responders)[e]!;
   }
 
   /**
@@ -427,10 +469,10 @@ export class ContrailEvaluator {
     undecided.set(this.full);
     let remaining = this.space.points.length;
     const a = l.anyAny;
-    const b = r.asResponder;
-    const c = s.asInitiator;
-    const d = s.asInitiatorSpecific;
-    const rs = r.asResponderSpecific;
+    const b = mergeSorted(r.tagged.asResponder, r.grouped.asResponder);
+    const c = mergeSorted(s.tagged.asInitiator, s.grouped.asInitiator);
+    const d = mergeSorted(s.tagged.asInitiatorSpecific, s.grouped.asInitiatorSpecific);
+    const rs = mergeSorted(r.tagged.asResponderSpecific, r.grouped.asResponderSpecific);
     let ia = 0;
     let ib = 0;
     let ic = 0;
@@ -547,8 +589,9 @@ export class ContrailEvaluator {
 
   /**
    * First match over `list` for the flows between `fixed` (in `role`) and every class, into `out`.
-   * The entries that match the fixed end whatever the other end are merged once; each other end
-   * adds its own `any`-opposite entries and the few specific entries that name both ends.
+   * The entries that match the fixed end whatever the other end are merged once, with those the
+   * other end's address groups add once per set of groups; each other end then adds its own
+   * entries (by its tags) and the specific entries that name both ends by tags.
    */
   private evaluateLine(list: number, fixed: number, role: 'sender' | 'receiver', out: Uint32Array): void {
     const W = this.space.words;
@@ -561,41 +604,66 @@ export class ContrailEvaluator {
     for (let x = 0; x < n; x++) this.indexOf(x, list);
     const f = this.indexOf(fixed, list);
     const sends = role === 'sender';
-    const fixedSide = mergeSorted(l.anyAny, sends ? f.asInitiator : f.asResponder);
-    // Entries specific at both ends that name the fixed end, by the other end they name.
+    const fixedSide = sends
+      ? mergeSorted(l.anyAny, f.tagged.asInitiator, f.grouped.asInitiator)
+      : mergeSorted(l.anyAny, f.tagged.asResponder, f.grouped.asResponder);
+    // Entries specific at both ends that match the fixed end: by the other ends they name (tags),
+    // or kept with the group they name (an address group).
     const buckets = this.lines!.buckets;
     const touched: number[] = [];
-    const named = sends ? l.responders : l.initiators;
-    for (const e of sends ? f.asInitiatorSpecific : f.asResponderSpecific) {
-      for (const x of named[e]!) {
+    const byGroup: [number, number][] = [];
+    const otherEnd = sends ? 'resp' : 'init';
+    const specific = sends
+      ? mergeSorted(f.tagged.asInitiatorSpecific, f.grouped.asInitiatorSpecific)
+      : mergeSorted(f.tagged.asResponderSpecific, f.grouped.asResponderSpecific);
+    for (const e of specific) {
+      const ep = l.entries[e]![otherEnd];
+      if (ep.kind === 'group') {
+        byGroup.push([e, ep.group]);
+        continue;
+      }
+      for (const x of this.namedBy(l, e, otherEnd)) {
         let b = buckets[x];
         if (!b) b = buckets[x] = [];
         if (b.length === 0) touched.push(x);
         b.push(e);
       }
     }
-    const empty: number[] = [];
-    // Ends that no specific entry names and that have the same entries of their own get one answer.
-    const done = new Map<Int32Array, number>();
+    const bases = new Map<GroupIndex, Int32Array>();
+    const baseOf = (g: GroupIndex): Int32Array => {
+      let base = bases.get(g);
+      if (!base) {
+        const named = Int32Array.from(byGroup.flatMap(([e, group]) => (g.groups.has(group) ? [e] : [])));
+        base = mergeSorted(fixedSide, named, sends ? g.asResponder : g.asInitiator);
+        bases.set(g, base);
+      }
+      return base;
+    };
+    const empty = new Int32Array(0);
+    // Ends that no specific entry names by tags, in the same groups and with the same entries of
+    // their own, get one answer.
+    const done = new Map<Int32Array, Map<GroupIndex, number>>();
     for (let x = 0; x < n; x++) {
       const ix = l.indexes[x]!;
-      const own = sends ? ix.asResponder : ix.asInitiator;
-      const b = buckets[x] ?? empty;
-      if (b.length === 0) {
-        const same = done.get(own);
+      const own = sends ? ix.tagged.asResponder : ix.tagged.asInitiator;
+      const b = buckets[x];
+      if (!b || b.length === 0) {
+        let sameOwn = done.get(own);
+        if (!sameOwn) done.set(own, (sameOwn = new Map()));
+        const same = sameOwn.get(ix.grouped);
         if (same !== undefined) {
           out.copyWithin(x * W, same * W, same * W + W);
           continue;
         }
-        done.set(own, x);
+        sameOwn.set(ix.grouped, x);
       }
-      this.firstMatch(l, fixedSide, b, own, out, x * W);
+      this.firstMatch(l, baseOf(ix.grouped), b && b.length ? Int32Array.from(b) : empty, own, out, x * W);
     }
     for (const x of touched) buckets[x]!.length = 0;
   }
 
   /** First match over the union of three ascending entry lists (an entry in several counts once): the points passed, into out[base, base + W). */
-  private firstMatch(l: RuleList, a: Int32Array, b: readonly number[], c: Int32Array, out: Uint32Array, base: number): void {
+  private firstMatch(l: RuleList, a: Int32Array, b: Int32Array, c: Int32Array, out: Uint32Array, base: number): void {
     const W = this.space.words;
     const undecided = this.scratch.undecided;
     undecided.set(this.full);
@@ -754,16 +822,20 @@ export class ContrailEvaluator {
   }
 }
 
-function mergeSorted(a: Int32Array, b: Int32Array): Int32Array {
-  const out = new Int32Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
+/** The ascending union of ascending lists (an entry in several once); one of them itself when the others are empty. */
+function mergeSorted(...lists: Int32Array[]): Int32Array {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? new Int32Array(0);
+  const all = new Int32Array(nonEmpty.reduce((n, l) => n + l.length, 0));
   let k = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) out[k++] = a[i++]!;
-    else out[k++] = b[j++]!;
+  for (const l of nonEmpty) {
+    all.set(l, k);
+    k += l.length;
   }
-  return out;
+  all.sort();
+  let out = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[out - 1]) all[out++] = all[i]!;
+  return all.subarray(0, out);
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
