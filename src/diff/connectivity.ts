@@ -16,7 +16,7 @@
 import { cmp } from '../diagnostics.js';
 import type { PolicySet } from '../model/policy.js';
 import { positionOf } from '../model/source.js';
-import { type ContrailDecision, ContrailEvaluator } from '../simulate/contrail.js';
+import { type ChangedEnds, type ContrailDecision, ContrailEvaluator } from '../simulate/contrail.js';
 import { type Address, addressKey, type Cidr, cidrContainsAddress, formatAddress, formatCidr, isStrictSubset, parseAddress, parseCidr } from '../net/ip.js';
 import type { FlowEnd, Inventory, InventoryPod } from '../simulate/inventory.js';
 import { KubernetesEvaluator } from '../simulate/kubernetes.js';
@@ -47,15 +47,15 @@ interface PairEvaluator {
 }
 
 /**
- * The same flows answered on the base and on the head, and the classes (by index in the class
- * list) whose flows the two may answer differently: as the sender, as the receiver. Its evaluators'
- * class ids are the next two of `EndClass.ids`, its masks the next two given to a visit.
+ * The same flows answered on the base and on the head, and the flows (by class index in the class
+ * list) that the two may answer differently: every flow from `senders`, every flow to `receivers`,
+ * and the `pairs`. Comparison k's evaluators' class ids are `EndClass.ids[2k]` and `[2k + 1]`, and
+ * its masks are at those places in a visit's.
  */
 interface Comparison {
   readonly base: PairEvaluator;
   readonly head: PairEvaluator;
-  readonly sends: readonly boolean[];
-  readonly receives: readonly boolean[];
+  readonly changed: { readonly senders: readonly boolean[]; readonly receivers: readonly boolean[]; readonly pairs?: ChangedEnds['pairs'] };
 }
 
 /** Every evaluator's mask for one class pair, in the order of the comparisons (base, head, base, head...). */
@@ -157,8 +157,8 @@ export class ConnectivityComparer implements FlowComparer {
     const kChanged = (c: EndClass, direction: 'ingress' | 'egress') =>
       this.kBase.endSignature(c.ids[2]!, direction) !== this.kHead.endSignature(c.ids[3]!, direction);
     const comparisons: Comparison[] = [
-      { base: cBase, head: cHead, sends: contrail.senders, receives: contrail.receivers },
-      { base: this.kBase, head: this.kHead, sends: classes.map((c) => kChanged(c, 'egress')), receives: classes.map((c) => kChanged(c, 'ingress')) },
+      { base: cBase, head: cHead, changed: contrail },
+      { base: this.kBase, head: this.kHead, changed: { senders: classes.map((c) => kChanged(c, 'egress')), receivers: classes.map((c) => kChanged(c, 'ingress')) } },
     ];
     this.visitPairs(comparisons, classes, (src, dst, masks) => {
       record(src, dst, masks);
@@ -186,78 +186,84 @@ export class ConnectivityComparer implements FlowComparer {
     const classes = this.classesOf([ea, eb]);
     const changed = ea.changedEnds(eb, classes.map((c) => [c.ids[0]!, c.ids[1]!] as const));
     // Any pair visited differs.
-    return this.visitPairs([{ base: ea, head: eb, sends: changed.senders, receives: changed.receivers }], classes, () => false);
+    return this.visitPairs([{ base: ea, head: eb, changed }], classes, () => false);
   }
 
   /**
    * Calls `visit` with every evaluator's mask (copies) for each class pair with a pod at one end on
    * which some comparison's base and head masks differ, sender by sender in class order, receivers
-   * in class order, until it returns false; returns false then. Only a pair whose sender `sends`
-   * or whose receiver `receives` differently in a comparison can differ there (the callers tell
-   * which ends changed), so no other pair is evaluated, unless the input is `exhaustive`: then
-   * every pair, pair by pair (the reference). A changed sender's pairs come from one row per
-   * evaluator; the unchanged senders' pairs with a changed receiver from its column.
+   * in class order, until it returns false; returns false then. Each comparison finds where it
+   * differs among the flows it may answer differently (the callers tell which), the cheapest way
+   * (findDifferences); the input `exhaustive` compares every pair, pair by pair (the reference).
    */
   private visitPairs(comparisons: readonly Comparison[], classes: readonly EndClass[], visit: Visit): boolean {
-    const W = this.space.words;
     const evaluators = comparisons.flatMap((c) => [c.base, c.head]);
-    const differs = (maskOf: (i: number) => PointMask) => comparisons.some((_, k) => !sameMask(maskOf(2 * k), maskOf(2 * k + 1)));
+    const masksOf = (src: EndClass, dst: EndClass) => evaluators.map((e, i) => e.allowedMask(src.ids[i]!, dst.ids[i]!).slice());
     if (this.input.exhaustive === true) {
       for (const src of classes) {
         for (const dst of classes) {
           if (!src.hasPod && !dst.hasPod) continue;
-          const masks = evaluators.map((e, i) => e.allowedMask(src.ids[i]!, dst.ids[i]!).slice());
-          if (differs((i) => masks[i]!) && !visit(src, dst, masks)) return false;
+          const masks = masksOf(src, dst);
+          if (comparisons.some((_, k) => !sameMask(masks[2 * k]!, masks[2 * k + 1]!)) && !visit(src, dst, masks)) return false;
         }
       }
       return true;
     }
-    const sends = classes.map((_, s) => comparisons.some((c) => c.sends[s]));
-    const fromColumns = this.columnPairs(comparisons, classes, sends);
-    for (let s = 0; s < classes.length; s++) {
+    const differing = new Map<number, Set<number>>();
+    comparisons.forEach((c, k) =>
+      this.findDifferences(c, k, classes, (s, d) => {
+        let receivers = differing.get(s);
+        if (!receivers) differing.set(s, (receivers = new Set()));
+        receivers.add(d);
+      }),
+    );
+    for (const s of [...differing.keys()].sort((a, b) => a - b)) {
       const src = classes[s]!;
-      if (!sends[s]) {
-        for (const { dst, masks } of fromColumns.get(s) ?? []) if (!visit(src, dst, masks)) return false;
-        continue;
-      }
-      const rows = evaluators.map((e, i) => e.allowedRow(src.ids[i]!));
-      for (const dst of classes) {
-        if (!src.hasPod && !dst.hasPod) continue;
-        const maskOf = (i: number) => rows[i]!.subarray(dst.ids[i]! * W, dst.ids[i]! * W + W);
-        if (differs(maskOf) && !visit(src, dst, evaluators.map((_, i) => maskOf(i).slice()))) return false;
+      for (const d of [...differing.get(s)!].sort((a, b) => a - b)) {
+        const dst = classes[d]!;
+        if (!visit(src, dst, masksOf(src, dst))) return false;
       }
     }
     return true;
   }
 
   /**
-   * The pairs of an unchanged sender (not `sends`) and a changed receiver on which some comparison
-   * differs, with every evaluator's mask, by sender index, receivers in class order. Column by
-   * column: the comparisons that may differ at the receiver answer the whole column; the others
-   * (the same on both sides there) are asked only on the pairs where one differs.
+   * Calls `found` with each class pair (sender index, receiver index; a pod at one end) on which
+   * comparison `k` differs. Its changed senders' flows come from one row per evaluator, its changed
+   * receivers' from one column (pair by pair for an evaluator without columns), its changed pairs
+   * one by one.
    */
-  private columnPairs(comparisons: readonly Comparison[], classes: readonly EndClass[], sends: readonly boolean[]): Map<number, { dst: EndClass; masks: PointMask[] }[]> {
+  private findDifferences(c: Comparison, k: number, classes: readonly EndClass[], found: (s: number, d: number) => void): void {
     const W = this.space.words;
-    const evaluators = comparisons.flatMap((c) => [c.base, c.head]);
-    const found = new Map<number, { dst: EndClass; masks: PointMask[] }[]>();
-    classes.forEach((dst, d) => {
-      const changing = comparisons.flatMap((c, k) => (c.receives[d] ? [k] : []));
-      if (!changing.length) return;
-      const columns = evaluators.map((e, i) => (changing.includes(i >> 1) ? e.allowedColumn?.(dst.ids[i]!) : undefined));
-      // A view into the column, or the evaluator's buffer for the pair (valid until its next call).
-      const maskOf = (i: number, src: EndClass): PointMask => {
-        const column = columns[i];
-        return column ? column.subarray(src.ids[i]! * W, src.ids[i]! * W + W) : evaluators[i]!.allowedMask(src.ids[i]!, dst.ids[i]!);
-      };
-      classes.forEach((src, s) => {
-        if (sends[s] || (!src.hasPod && !dst.hasPod)) return;
-        if (changing.every((k) => sameMask(maskOf(2 * k, src), maskOf(2 * k + 1, src)))) return;
-        const pairs = found.get(s) ?? [];
-        pairs.push({ dst, masks: evaluators.map((_, i) => maskOf(i, src).slice()) });
-        found.set(s, pairs);
+    const [b, h] = [2 * k, 2 * k + 1];
+    const { senders, receivers, pairs = [] } = c.changed;
+    const flows = (src: EndClass, dst: EndClass) => src.hasPod || dst.hasPod;
+    classes.forEach((src, s) => {
+      if (!senders[s]) return;
+      const onBase = c.base.allowedRow(src.ids[b]!);
+      const onHead = c.head.allowedRow(src.ids[h]!);
+      classes.forEach((dst, d) => {
+        if (flows(src, dst) && !sameWords(onBase, dst.ids[b]! * W, onHead, dst.ids[h]! * W, W)) found(s, d);
       });
     });
-    return found;
+    classes.forEach((dst, d) => {
+      if (!receivers[d]) return;
+      const onBase = c.base.allowedColumn?.(dst.ids[b]!);
+      const onHead = c.head.allowedColumn?.(dst.ids[h]!);
+      classes.forEach((src, s) => {
+        // A changed sender's flows were compared in its row.
+        if (senders[s] || !flows(src, dst)) return;
+        const base = onBase ? onBase.subarray(src.ids[b]! * W, src.ids[b]! * W + W) : c.base.allowedMask(src.ids[b]!, dst.ids[b]!);
+        const head = onHead ? onHead.subarray(src.ids[h]! * W, src.ids[h]! * W + W) : c.head.allowedMask(src.ids[h]!, dst.ids[h]!);
+        if (!sameMask(base, head)) found(s, d);
+      });
+    });
+    for (const [s, d] of pairs) {
+      const src = classes[s]!;
+      const dst = classes[d]!;
+      if (senders[s] || receivers[d] || !flows(src, dst)) continue;
+      if (!sameMask(c.base.allowedMask(src.ids[b]!, dst.ids[b]!), c.head.allowedMask(src.ids[h]!, dst.ids[h]!))) found(s, d);
+    }
   }
 
   /**
@@ -400,6 +406,12 @@ function decision(d: Decided, at: 'sender' | 'receiver'): Decision {
 
 function sameMask(a: PointMask, b: PointMask): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether `a`'s `n` words from `i` equal `b`'s from `j` (masks in a row buffer). */
+function sameWords(a: Uint32Array, i: number, b: Uint32Array, j: number, n: number): boolean {
+  for (let w = 0; w < n; w++) if (a[i + w] !== b[j + w]) return false;
   return true;
 }
 

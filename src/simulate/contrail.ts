@@ -50,6 +50,13 @@ export const IMPLICIT = 'implicit';
 /** Beyond this many entries changed between two lists, changedEnds takes every end using them as changed. */
 const MAX_ENTRY_EDITS = 5000;
 
+/**
+ * A flow evaluated alone costs about this many flows of a row or a column (which share the fixed
+ * end's entries and the answers of alike ends): changedEnds gives a changed entry's flows one by
+ * one while its larger side has fewer than 1/PAIR_COST of the ends, else by rows or columns.
+ */
+const PAIR_COST = 4;
+
 /** Source ports a probe is taken to come from (Linux's default ephemeral range). */
 const EPHEMERAL = { start: 32768, end: 60999 };
 
@@ -113,6 +120,8 @@ interface Roles {
  */
 interface GroupIndex extends Roles {
   readonly groups: ReadonlySet<number>;
+  /** Of `asInitiatorSpecific`, the entries whose responder is an address group too. */
+  readonly toGroups: Int32Array;
 }
 
 /** Where a class appears in one list: the entries its tags match (its own; equal lists share one array) and those its address groups match. */
@@ -126,6 +135,16 @@ export interface EndDecisions {
   readonly allowed: PointMask;
   /** By point: the deciding entry, -1 when none matched. */
   readonly deciders: Int32Array;
+}
+
+/** What changedEnds finds: the flows that a change of rules may decide differently, by end index. */
+export interface ChangedEnds {
+  /** Every flow from these ends. */
+  readonly senders: boolean[];
+  /** Every flow to these ends. */
+  readonly receivers: boolean[];
+  /** And these flows: [sender, receiver], ascending, without repeats. */
+  readonly pairs: (readonly [number, number])[];
 }
 
 export interface ClassPairDecisions {
@@ -214,7 +233,8 @@ export class ContrailEvaluator {
   /** The inventory's workloads' tags, and how many workloads carry each tag (a list indexes a tag endpoint under its rarest tag). */
   private readonly podTags: Map<InventoryPod, string[]>;
   private readonly tagWorkloads = new Map<string, number>();
-  private readonly scratch: { allowed: PointMask; undecided: PointMask; both: PointMask };
+  /** Buffers of one evaluation; `heads`: a position in each list firstMatch merges. */
+  private readonly scratch: { allowed: PointMask; undecided: PointMask; both: PointMask; heads: Int32Array };
   private readonly nsLabels: Map<string, readonly (readonly [string, string])[]>;
   private readonly full: PointMask;
   /** Equal index lists share one array: a row or a column evaluates each distinct one once. */
@@ -247,7 +267,7 @@ export class ContrailEvaluator {
     ]);
     this.podTags = new Map(inventory.pods.map((pod) => [pod, this.tagsOf(pod)]));
     for (const tags of this.podTags.values()) for (const t of tags) this.tagWorkloads.set(t, (this.tagWorkloads.get(t) ?? 0) + 1);
-    this.scratch = { allowed: space.empty(), undecided: space.empty(), both: space.empty() };
+    this.scratch = { allowed: space.empty(), undecided: space.empty(), both: space.empty(), heads: new Int32Array(8) };
   }
 
   private tagsOf(pod: InventoryPod): string[] {
@@ -407,7 +427,9 @@ export class ContrailEvaluator {
         for (const i of l.initByGroup.get(g) ?? []) init.push(i);
         for (const i of l.respByGroup.get(g) ?? []) resp.push(i);
       }
-      gx = { ...this.roles(l, init, resp), groups: c.inGroup };
+      const roles = this.roles(l, init, resp);
+      const toGroups = roles.asInitiatorSpecific.filter((i) => l.entries[i]!.resp.kind === 'group');
+      gx = { ...roles, groups: c.inGroup, toGroups };
       l.byGroups.set(key, gx);
     }
     return gx;
@@ -462,54 +484,30 @@ export class ContrailEvaluator {
       deciders?.fill(-1);
       return allowed;
     }
-    allowed.fill(0);
     const s = this.indexOf(src, list);
     const r = this.indexOf(dst, list);
-    const undecided = this.scratch.undecided;
-    undecided.set(this.full);
-    let remaining = this.space.points.length;
-    const a = l.anyAny;
-    const b = mergeSorted(r.tagged.asResponder, r.grouped.asResponder);
-    const c = mergeSorted(s.tagged.asInitiator, s.grouped.asInitiator);
-    const d = mergeSorted(s.tagged.asInitiatorSpecific, s.grouped.asInitiatorSpecific);
-    const rs = mergeSorted(r.tagged.asResponderSpecific, r.grouped.asResponderSpecific);
-    let ia = 0;
-    let ib = 0;
-    let ic = 0;
-    let id = 0;
-    let ir = 0;
-    const END = 0x7fffffff;
-    while (remaining > 0) {
-      // Skip specific-specific entries whose responder is not the receiver (not in both ascending lists).
-      while (id < d.length) {
-        while (ir < rs.length && rs[ir]! < d[id]!) ir++;
-        if (ir < rs.length && rs[ir] === d[id]) break;
-        id++;
-      }
-      const va = ia < a.length ? a[ia]! : END;
-      const vb = ib < b.length ? b[ib]! : END;
-      const vc = ic < c.length ? c[ic]! : END;
-      const vd = id < d.length ? d[id]! : END;
-      const next = Math.min(va, vb, vc, vd);
-      if (next === END) break;
-      if (va === next) ia++;
-      if (vb === next) ib++;
-      if (vc === next) ic++;
-      if (vd === next) id++;
-      const e = l.entries[next]!;
-      for (let w = 0; w < undecided.length; w++) {
-        const m = e.service[w]! & undecided[w]!;
-        if (m === 0) continue;
-        undecided[w] = undecided[w]! & ~m;
-        if (e.pass) allowed[w] = allowed[w]! | m;
-        if (deciders) for (let bit = 0; bit < 32; bit++) if (m & (1 << bit)) deciders[w * 32 + bit] = next;
-        remaining -= popcount(m);
-      }
-    }
-    if (deciders && remaining > 0) {
-      for (let i = 0; i < this.space.points.length; i++) if (hasPoint(undecided, i)) deciders[i] = -1;
-    }
+    const lists = [l.anyAny, r.tagged.asResponder, r.grouped.asResponder, s.tagged.asInitiator, s.grouped.asInitiator, this.specificBetween(l, src, s, dst, r)];
+    this.firstMatch(l, lists, allowed, 0, deciders);
     return allowed;
+  }
+
+  /**
+   * The entries specific at both ends that match `src` as initiator and `dst` as responder,
+   * ascending. Found from the short lists each class's tags give: an entry is named by the
+   * initiator's tags, or else (its initiator is a group) by the responder's tags, or else joins two
+   * groups; the long lists the groups give (every ipBlock rule of the cluster) are not walked.
+   */
+  private specificBetween(l: RuleList, src: number, s: ListIndex, dst: number, r: ListIndex): Int32Array {
+    const from = this.classes[src]!;
+    const to = this.classes[dst]!;
+    const out: number[] = [];
+    for (const e of s.tagged.asInitiatorSpecific) if (this.matches(l.entries[e]!.resp, to)) out.push(e);
+    for (const e of r.tagged.asResponderSpecific) {
+      const init = l.entries[e]!.init;
+      if (init.kind === 'group' && this.matches(init, from)) out.push(e);
+    }
+    for (const e of s.grouped.toGroups) if (this.matches(l.entries[e]!.resp, to)) out.push(e);
+    return Int32Array.from(out).sort();
   }
 
   /** Points on which Contrail lets the flow from class `src` to class `dst` through (both ends pass); a buffer, as evaluateList. */
@@ -657,57 +655,66 @@ export class ContrailEvaluator {
         }
         sameOwn.set(ix.grouped, x);
       }
-      this.firstMatch(l, baseOf(ix.grouped), b && b.length ? Int32Array.from(b) : empty, own, out, x * W);
+      this.firstMatch(l, [baseOf(ix.grouped), b && b.length ? Int32Array.from(b) : empty, own], out, x * W);
     }
     for (const x of touched) buckets[x]!.length = 0;
   }
 
-  /** First match over the union of three ascending entry lists (an entry in several counts once): the points passed, into out[base, base + W). */
-  private firstMatch(l: RuleList, a: Int32Array, b: Int32Array, c: Int32Array, out: Uint32Array, base: number): void {
+  /**
+   * The first match, point by point, over the union of ascending entry lists (an entry in several
+   * counts once): the points the deciding entries pass, into out[base, base + W); into `deciders`
+   * (by point), the deciding entry, -1 where none matched.
+   */
+  private firstMatch(l: RuleList, lists: readonly Int32Array[], out: Uint32Array, base: number, deciders?: Int32Array): void {
     const W = this.space.words;
     const undecided = this.scratch.undecided;
     undecided.set(this.full);
     let remaining = this.space.points.length;
-    let ia = 0;
-    let ib = 0;
-    let ic = 0;
-    for (let w = 0; w < W; w++) out[base + w] = 0;
+    const heads = this.scratch.heads;
+    heads.fill(0, 0, lists.length);
+    out.fill(0, base, base + W);
     const END = 0x7fffffff;
     while (remaining > 0) {
-      const va = ia < a.length ? a[ia]! : END;
-      const vb = ib < b.length ? b[ib]! : END;
-      const vc = ic < c.length ? c[ic]! : END;
-      const next = va < vb ? (va < vc ? va : vc) : vb < vc ? vb : vc;
+      let next = END;
+      for (let k = 0; k < lists.length; k++) {
+        const list = lists[k]!;
+        if (heads[k]! < list.length && list[heads[k]!]! < next) next = list[heads[k]!]!;
+      }
       if (next === END) break;
-      if (va === next) ia++;
-      if (vb === next) ib++;
-      if (vc === next) ic++;
+      for (let k = 0; k < lists.length; k++) if (lists[k]![heads[k]!] === next) heads[k]!++;
       const e = l.entries[next]!;
       for (let w = 0; w < W; w++) {
         const m = e.service[w]! & undecided[w]!;
         if (m === 0) continue;
         undecided[w] = undecided[w]! & ~m;
         if (e.pass) out[base + w] = out[base + w]! | m;
+        if (deciders) for (let bit = 0; bit < 32; bit++) if (m & (1 << bit)) deciders[w * 32 + bit] = next;
         remaining -= popcount(m);
       }
+    }
+    if (deciders && remaining > 0) {
+      for (let i = 0; i < this.space.points.length; i++) if (hasPoint(undecided, i)) deciders[i] = -1;
     }
   }
 
   /**
-   * The ends to evaluate again when this evaluator is compared with `other` (over the same
+   * The flows to evaluate again when this evaluator is compared with `other` (over the same
    * inventory and probe space): `ends[i]` is end i's class here and in `other`; every pair of ends
-   * whose verdict may differ has its sender in `senders` or its receiver in `receivers`.
+   * whose verdict may differ has its sender in `senders`, its receiver in `receivers` or is one of
+   * the `pairs`.
    *
    * Why that holds: at each end, a flow is decided by the first entry of that end's list that
    * matches both ends. The entries two lists share, in order (their longest common subsequence,
    * by content: action, service on the probe points, endpoints with address groups by their
    * prefixes), give both sides the same such sequence, so only a changed entry matching both ends
-   * can change a verdict. Its pairs are covered by its initiators or by its responders, whichever
-   * are fewer (a changed `any -> web` rule marks the few web ends, not every sender).
+   * can change a verdict. Its flows are given one by one when it names few ends at both sides (a
+   * changed port between two apps), else by its initiators or by its responders, whichever are
+   * fewer (a changed `any -> web` rule marks the few web ends, not every sender).
    */
-  changedEnds(other: ContrailEvaluator, ends: readonly (readonly [number, number])[]): { senders: boolean[]; receivers: boolean[] } {
+  changedEnds(other: ContrailEvaluator, ends: readonly (readonly [number, number])[]): ChangedEnds {
     const senders = ends.map(() => false);
     const receivers = ends.map(() => false);
+    const pairs = new Set<number>();
     const byLists = new Map<string, number[]>();
     ends.forEach(([a, b], i) => {
       const ca = this.classes[a]!;
@@ -726,7 +733,9 @@ export class ContrailEvaluator {
       ep.kind === 'any' ? all : ev.classesMatching(ep).flatMap((c) => endsOf[side].get(c) ?? []);
     const cover = (rows: readonly number[], columns: readonly number[]) => {
       if (!rows.length || !columns.length) return;
-      if (rows.length <= columns.length) for (const i of rows) senders[i] = true;
+      if (Math.max(rows.length, columns.length) * PAIR_COST < ends.length) {
+        for (const i of rows) for (const j of columns) pairs.add(i * ends.length + j);
+      } else if (rows.length <= columns.length) for (const i of rows) senders[i] = true;
       else for (const i of columns) receivers[i] = true;
     };
     for (const members of byLists.values()) {
@@ -765,7 +774,8 @@ export class ContrailEvaluator {
         else ib += n;
       }
     }
-    return { senders, receivers };
+    const flows = [...pairs].sort((a, b) => a - b).map((k) => [Math.floor(k / ends.length), k % ends.length] as const);
+    return { senders, receivers, pairs: flows };
   }
 
   /** Each entry of a list as data, for changedEnds. */
