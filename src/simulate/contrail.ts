@@ -101,16 +101,22 @@ interface RuleList {
   readonly byGroups: Map<string, GroupIndex>;
 }
 
-/** Entry indexes, ascending, by how they match an end. */
+/**
+ * Entry indexes, ascending, by how they match an end. An entry specific at both ends is listed by
+ * the kind of its other end, so that a flow's such entries are a join of two short tag lists
+ * (specificBetween), not a walk of every ipBlock rule of the cluster.
+ */
 interface Roles {
   /** Initiator `any`, responder matches (used when the end receives). */
   readonly asResponder: Int32Array;
   /** Initiator matches, responder `any` (used when it sends). */
   readonly asInitiator: Int32Array;
-  /** Initiator matches, responder specific: decides when the receiver matches the responder too. */
-  readonly asInitiatorSpecific: Int32Array;
-  /** Initiator specific, responder matches: the other half of those entries. */
-  readonly asResponderSpecific: Int32Array;
+  /** Initiator matches, responder a tag list; an address group. */
+  readonly toTags: Int32Array;
+  readonly toGroups: Int32Array;
+  /** Initiator a tag list; an address group; responder matches. */
+  readonly fromTags: Int32Array;
+  readonly fromGroups: Int32Array;
 }
 
 /**
@@ -120,8 +126,6 @@ interface Roles {
  */
 interface GroupIndex extends Roles {
   readonly groups: ReadonlySet<number>;
-  /** Of `asInitiatorSpecific`, the entries whose responder is an address group too. */
-  readonly toGroups: Int32Array;
 }
 
 /** Where a class appears in one list: the entries its tags match (its own; equal lists share one array) and those its address groups match. */
@@ -412,8 +416,8 @@ export class ContrailEvaluator {
     const tagged = this.roles(l, init, resp);
     ix = { tagged: { ...tagged, asResponder: this.intern(tagged.asResponder), asInitiator: this.intern(tagged.asInitiator) }, grouped: this.groupIndex(l, c) };
     l.indexes[cls] = ix;
-    for (const i of tagged.asInitiatorSpecific) l.initiators[i]!.push(cls);
-    for (const i of tagged.asResponderSpecific) l.responders[i]!.push(cls);
+    for (const i of [...tagged.toTags, ...tagged.toGroups]) l.initiators[i]!.push(cls);
+    for (const i of [...tagged.fromTags, ...tagged.fromGroups]) l.responders[i]!.push(cls);
     return ix;
   }
 
@@ -427,9 +431,7 @@ export class ContrailEvaluator {
         for (const i of l.initByGroup.get(g) ?? []) init.push(i);
         for (const i of l.respByGroup.get(g) ?? []) resp.push(i);
       }
-      const roles = this.roles(l, init, resp);
-      const toGroups = roles.asInitiatorSpecific.filter((i) => l.entries[i]!.resp.kind === 'group');
-      gx = { ...roles, groups: c.inGroup, toGroups };
+      gx = { ...this.roles(l, init, resp), groups: c.inGroup };
       l.byGroups.set(key, gx);
     }
     return gx;
@@ -439,18 +441,11 @@ export class ContrailEvaluator {
   private roles(l: RuleList, init: number[], resp: number[]): Roles {
     init.sort((a, b) => a - b);
     resp.sort((a, b) => a - b);
-    const asInitiator: number[] = [];
-    const asInitiatorSpecific: number[] = [];
-    const asResponder: number[] = [];
-    const asResponderSpecific: number[] = [];
-    for (const i of init) (l.entries[i]!.resp.kind === 'any' ? asInitiator : asInitiatorSpecific).push(i);
-    for (const i of resp) (l.entries[i]!.init.kind === 'any' ? asResponder : asResponderSpecific).push(i);
-    return {
-      asResponder: Int32Array.from(asResponder),
-      asInitiator: Int32Array.from(asInitiator),
-      asInitiatorSpecific: Int32Array.from(asInitiatorSpecific),
-      asResponderSpecific: Int32Array.from(asResponderSpecific),
-    };
+    const kind = (ep: MatchEndpoint) => (ep.kind === 'tags' ? 1 : ep.kind === 'group' ? 2 : 0);
+    const by = (ids: number[], other: 'init' | 'resp') => [0, 1, 2].map((k) => Int32Array.from(ids.filter((i) => kind(l.entries[i]![other]) === k)));
+    const [asInitiator, toTags, toGroups] = by(init, 'resp') as [Int32Array, Int32Array, Int32Array];
+    const [asResponder, fromTags, fromGroups] = by(resp, 'init') as [Int32Array, Int32Array, Int32Array];
+    return { asResponder, asInitiator, toTags, toGroups, fromTags, fromGroups };
   }
 
   /** Equal lists as one array, so that a row or a column can tell them alike by identity. */
@@ -501,12 +496,13 @@ export class ContrailEvaluator {
     const from = this.classes[src]!;
     const to = this.classes[dst]!;
     const out: number[] = [];
-    for (const e of s.tagged.asInitiatorSpecific) if (this.matches(l.entries[e]!.resp, to)) out.push(e);
-    for (const e of r.tagged.asResponderSpecific) {
-      const init = l.entries[e]!.init;
-      if (init.kind === 'group' && this.matches(init, from)) out.push(e);
-    }
-    for (const e of s.grouped.toGroups) if (this.matches(l.entries[e]!.resp, to)) out.push(e);
+    // Tags at both ends: in the sender's list and in the receiver's.
+    intersectSorted(s.tagged.toTags, r.tagged.fromTags, out);
+    // An address group at one end: the other end's tags name the entry.
+    for (const e of s.tagged.toGroups) if (to.inGroup.has(groupOf(l.entries[e]!.resp))) out.push(e);
+    for (const e of r.tagged.fromGroups) if (from.inGroup.has(groupOf(l.entries[e]!.init))) out.push(e);
+    // Groups at both ends.
+    for (const e of s.grouped.toGroups) if (to.inGroup.has(groupOf(l.entries[e]!.resp))) out.push(e);
     return Int32Array.from(out).sort();
   }
 
@@ -612,8 +608,8 @@ export class ContrailEvaluator {
     const byGroup: [number, number][] = [];
     const otherEnd = sends ? 'resp' : 'init';
     const specific = sends
-      ? mergeSorted(f.tagged.asInitiatorSpecific, f.grouped.asInitiatorSpecific)
-      : mergeSorted(f.tagged.asResponderSpecific, f.grouped.asResponderSpecific);
+      ? mergeSorted(f.tagged.toTags, f.tagged.toGroups, f.grouped.toTags, f.grouped.toGroups)
+      : mergeSorted(f.tagged.fromTags, f.tagged.fromGroups, f.grouped.fromTags, f.grouped.fromGroups);
     for (const e of specific) {
       const ep = l.entries[e]![otherEnd];
       if (ep.kind === 'group') {
@@ -802,7 +798,10 @@ export class ContrailEvaluator {
       const deciders = new Int32Array(this.space.points.length);
       return { list: c.list, allowed: this.evaluateList(c.list, src, dst, deciders).slice(), deciders };
     };
-    return { sender: at(src), receiver: at(dst) };
+    const sender = at(src);
+    // One list at both ends decides alike at both.
+    const receiver = sender && this.classes[dst]!.tags && this.classes[dst]!.list === sender.list ? sender : at(dst);
+    return { sender, receiver };
   }
 
   /** The decision at one end on one point, from `decide`. */
@@ -846,6 +845,25 @@ function mergeSorted(...lists: Int32Array[]): Int32Array {
   let out = 0;
   for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[out - 1]) all[out++] = all[i]!;
   return all.subarray(0, out);
+}
+
+/** The entries in both ascending lists, appended to `out` ascending: each of the shorter looked up in the longer. */
+function intersectSorted(a: Int32Array, b: Int32Array, out: number[]): void {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  let lo = 0;
+  for (const x of short) {
+    let hi = long.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (long[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < long.length && long[lo] === x) out.push(x);
+  }
+}
+
+function groupOf(ep: MatchEndpoint): number {
+  return ep.kind === 'group' ? ep.group : -1;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
