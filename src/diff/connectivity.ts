@@ -16,7 +16,7 @@
 import { cmp } from '../diagnostics.js';
 import type { PolicySet } from '../model/policy.js';
 import { positionOf } from '../model/source.js';
-import { type ChangedEnds, type ContrailDecision, ContrailEvaluator } from '../simulate/contrail.js';
+import { type ChangedEnds, type ContrailDecision, ContrailEvaluator, type EndDecisions } from '../simulate/contrail.js';
 import { type Address, addressKey, type Cidr, cidrContainsAddress, formatAddress, formatCidr, isStrictSubset, parseAddress, parseCidr } from '../net/ip.js';
 import type { FlowEnd, Inventory, InventoryPod } from '../simulate/inventory.js';
 import { KubernetesEvaluator } from '../simulate/kubernetes.js';
@@ -118,30 +118,41 @@ export class ConnectivityComparer implements FlowComparer {
     const classes = this.classesOf([cBase, cHead, this.kBase, this.kHead]);
 
     const edges = new Map<string, EdgeDraft>();
+    // What a changed point comes to is decided by the verdicts and the deciding entries at each end
+    // on both sides: alike for many points and pairs, so worked out once per such combination.
+    const outcomes = new Map<string, Outcome>();
+    const endKey = (d: EndDecisions | null, p: number) => (d ? `${d.list}:${d.deciders[p]}:${hasPoint(d.allowed, p) ? 1 : 0}` : '-');
     const record = (src: EndClass, dst: EndClass, [cb, ch, kb, kh]: readonly PointMask[]) => {
       const pairs = nodePairs(src, dst);
       if (!pairs.length) return;
       // Ends of one class get one answer: the decisions are taken once for the class pair.
       const onHead = cHead.decide(src.ids[1]!, dst.ids[1]!);
       const onBase = cBase.decide(src.ids[0]!, dst.ids[0]!);
-      const signatures = new Map<string, Omit<EdgeDraft, 'from' | 'to' | 'points'> & { points: number[] }>();
+      const signatures = new Map<string, { outcome: Outcome; points: number[] }>();
       for (let p = 0; p < this.space.points.length; p++) {
         const was = hasPoint(cb!, p);
         const now = hasPoint(ch!, p);
-        const k = { base: hasPoint(kb!, p), head: hasPoint(kh!, p) };
-        if (was === now && k.base === k.head) continue;
+        const kBase = hasPoint(kb!, p);
+        const kHead = hasPoint(kh!, p);
+        if (was === now && kBase === kHead) continue;
         const change = was === now ? 'not-enforced' : now ? 'opened' : 'closed';
-        const decidedHead = { sender: cHead.decisionAt(onHead.sender, p), receiver: cHead.decisionAt(onHead.receiver, p) };
-        const decidedBase = { sender: cBase.decisionAt(onBase.sender, p), receiver: cBase.decisionAt(onBase.receiver, p) };
-        const at = decidingEnd(change, decidedBase, decidedHead);
-        const head = decision(decidedHead, at);
-        const base = decision(decidedBase, at);
-        const sig = [change, JSON.stringify(head), JSON.stringify(base), k.base, k.head].join('\u0000');
-        const entry = signatures.get(sig);
+        const key = [change, kBase, kHead, endKey(onHead.sender, p), endKey(onHead.receiver, p), endKey(onBase.sender, p), endKey(onBase.receiver, p)].join('/');
+        let outcome = outcomes.get(key);
+        if (!outcome) {
+          const decidedHead = { sender: cHead.decisionAt(onHead.sender, p), receiver: cHead.decisionAt(onHead.receiver, p) };
+          const decidedBase = { sender: cBase.decisionAt(onBase.sender, p), receiver: cBase.decisionAt(onBase.receiver, p) };
+          const at = decidingEnd(change, decidedBase, decidedHead);
+          const head = decision(decidedHead, at);
+          const base = decision(decidedBase, at);
+          const sig = [change, JSON.stringify(head), JSON.stringify(base), kBase, kHead].join('\u0000');
+          outcome = { sig, change, head, base, kubernetes: { base: kBase, head: kHead } };
+          outcomes.set(key, outcome);
+        }
+        const entry = signatures.get(outcome.sig);
         if (entry) entry.points.push(p);
-        else signatures.set(sig, { change, head, base, kubernetes: k, points: [p] });
+        else signatures.set(outcome.sig, { outcome, points: [p] });
       }
-      for (const [sig, s] of signatures) {
+      for (const [sig, { outcome: s, points }] of signatures) {
         for (const pair of pairs) {
           const edgeKey = `${sig}\u0000${pair.from.nodeKey}\u0000${pair.to.nodeKey}`;
           let edge = edges.get(edgeKey);
@@ -149,7 +160,7 @@ export class ConnectivityComparer implements FlowComparer {
             edge = { change: s.change, from: pair.from.node, to: pair.to.node, head: s.head, base: s.base, kubernetes: s.kubernetes, points: new Set() };
             edges.set(edgeKey, edge);
           }
-          for (const p of s.points) edge.points.add(p);
+          for (const p of points) edge.points.add(p);
         }
       }
     };
@@ -253,9 +264,10 @@ export class ConnectivityComparer implements FlowComparer {
       classes.forEach((src, s) => {
         // A changed sender's flows were compared in its row.
         if (senders[s] || !flows(src, dst)) return;
-        const base = onBase ? onBase.subarray(src.ids[b]! * W, src.ids[b]! * W + W) : c.base.allowedMask(src.ids[b]!, dst.ids[b]!);
-        const head = onHead ? onHead.subarray(src.ids[h]! * W, src.ids[h]! * W + W) : c.head.allowedMask(src.ids[h]!, dst.ids[h]!);
-        if (!sameMask(base, head)) found(s, d);
+        // From the column, or else the evaluator's buffer for the pair.
+        const base = onBase ?? c.base.allowedMask(src.ids[b]!, dst.ids[b]!);
+        const head = onHead ?? c.head.allowedMask(src.ids[h]!, dst.ids[h]!);
+        if (!sameWords(base, onBase ? src.ids[b]! * W : 0, head, onHead ? src.ids[h]! * W : 0, W)) found(s, d);
       });
     });
     for (const [s, d] of pairs) {
@@ -356,6 +368,11 @@ function nodePairs(src: EndClass, dst: EndClass): NodePair[] {
     }
   }
   return [...out.values()];
+}
+
+/** A changed point's place in the report: its edge's signature and what the edge shows. */
+interface Outcome extends Omit<EdgeDraft, 'from' | 'to' | 'points'> {
+  readonly sig: string;
 }
 
 interface EdgeDraft {

@@ -47,6 +47,8 @@ export interface ContrailDecision {
 
 export const IMPLICIT = 'implicit';
 
+const NO_ENTRIES = new Int32Array(0);
+
 /** Beyond this many entries changed between two lists, changedEnds takes every end using them as changed. */
 const MAX_ENTRY_EDITS = 5000;
 
@@ -416,8 +418,8 @@ export class ContrailEvaluator {
     const tagged = this.roles(l, init, resp);
     ix = { tagged: { ...tagged, asResponder: this.intern(tagged.asResponder), asInitiator: this.intern(tagged.asInitiator) }, grouped: this.groupIndex(l, c) };
     l.indexes[cls] = ix;
-    for (const i of [...tagged.toTags, ...tagged.toGroups]) l.initiators[i]!.push(cls);
-    for (const i of [...tagged.fromTags, ...tagged.fromGroups]) l.responders[i]!.push(cls);
+    for (const ids of [tagged.toTags, tagged.toGroups]) for (const i of ids) l.initiators[i]!.push(cls);
+    for (const ids of [tagged.fromTags, tagged.fromGroups]) for (const i of ids) l.responders[i]!.push(cls);
     return ix;
   }
 
@@ -441,10 +443,17 @@ export class ContrailEvaluator {
   private roles(l: RuleList, init: number[], resp: number[]): Roles {
     init.sort((a, b) => a - b);
     resp.sort((a, b) => a - b);
-    const kind = (ep: MatchEndpoint) => (ep.kind === 'tags' ? 1 : ep.kind === 'group' ? 2 : 0);
-    const by = (ids: number[], other: 'init' | 'resp') => [0, 1, 2].map((k) => Int32Array.from(ids.filter((i) => kind(l.entries[i]![other]) === k)));
-    const [asInitiator, toTags, toGroups] = by(init, 'resp') as [Int32Array, Int32Array, Int32Array];
-    const [asResponder, fromTags, fromGroups] = by(resp, 'init') as [Int32Array, Int32Array, Int32Array];
+    // By the kind of the other end: any, tags, group.
+    const by = (ids: readonly number[], other: 'init' | 'resp'): [Int32Array, Int32Array, Int32Array] => {
+      const out: [number[], number[], number[]] = [[], [], []];
+      for (const i of ids) {
+        const kind = l.entries[i]![other].kind;
+        out[kind === 'any' ? 0 : kind === 'tags' ? 1 : 2].push(i);
+      }
+      return [Int32Array.from(out[0]), Int32Array.from(out[1]), Int32Array.from(out[2])];
+    };
+    const [asInitiator, toTags, toGroups] = by(init, 'resp');
+    const [asResponder, fromTags, fromGroups] = by(resp, 'init');
     return { asResponder, asInitiator, toTags, toGroups, fromTags, fromGroups };
   }
 
@@ -503,7 +512,7 @@ export class ContrailEvaluator {
     for (const e of r.tagged.fromGroups) if (from.inGroup.has(groupOf(l.entries[e]!.init))) out.push(e);
     // Groups at both ends.
     for (const e of s.grouped.toGroups) if (to.inGroup.has(groupOf(l.entries[e]!.resp))) out.push(e);
-    return Int32Array.from(out).sort();
+    return out.length ? Int32Array.from(out).sort() : NO_ENTRIES;
   }
 
   /** Points on which Contrail lets the flow from class `src` to class `dst` through (both ends pass); a buffer, as evaluateList. */
@@ -562,12 +571,9 @@ export class ContrailEvaluator {
     const atFixed = f.tags ? lines.byList.get(f.list)! : undefined;
     // The usual case: one list for every pod; then both ends gave one answer.
     if (this.podLists.lists.size === 1 && (!f.tags || this.podLists.lists.has(f.list))) {
-      const only = lines.byList.get([...this.podLists.lists][0]!)!;
-      for (let x = 0; x < n; x++) {
-        const base = x * W;
-        if (this.classes[x]!.tags || atFixed) out.set(only.subarray(base, base + W), base);
-        else out.set(full, base);
-      }
+      out.set(lines.byList.get([...this.podLists.lists][0]!)!.subarray(0, n * W));
+      // No list decides between two outside addresses.
+      if (!atFixed) for (let x = 0; x < n; x++) if (!this.classes[x]!.tags) out.set(full, x * W);
       return out;
     }
     for (let x = 0; x < n; x++) {
@@ -633,7 +639,6 @@ export class ContrailEvaluator {
       }
       return base;
     };
-    const empty = new Int32Array(0);
     // Ends that no specific entry names by tags, in the same groups and with the same entries of
     // their own, get one answer.
     const done = new Map<Int32Array, Map<GroupIndex, number>>();
@@ -651,7 +656,7 @@ export class ContrailEvaluator {
         }
         sameOwn.set(ix.grouped, x);
       }
-      this.firstMatch(l, [baseOf(ix.grouped), b && b.length ? Int32Array.from(b) : empty, own], out, x * W);
+      this.firstMatch(l, [baseOf(ix.grouped), b && b.length ? Int32Array.from(b) : NO_ENTRIES, own], out, x * W);
     }
     for (const x of touched) buckets[x]!.length = 0;
   }
@@ -834,7 +839,7 @@ export class ContrailEvaluator {
 /** The ascending union of ascending lists (an entry in several once); one of them itself when the others are empty. */
 function mergeSorted(...lists: Int32Array[]): Int32Array {
   const nonEmpty = lists.filter((l) => l.length > 0);
-  if (nonEmpty.length <= 1) return nonEmpty[0] ?? new Int32Array(0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? NO_ENTRIES;
   const all = new Int32Array(nonEmpty.reduce((n, l) => n + l.length, 0));
   let k = 0;
   for (const l of nonEmpty) {
