@@ -248,32 +248,36 @@ export class ConnectivityComparer implements FlowComparer {
     const W = this.space.words;
     const [b, h] = [2 * k, 2 * k + 1];
     const { senders, receivers, pairs = [] } = c.changed;
-    const flows = (src: EndClass, dst: EndClass) => src.hasPod || dst.hasPod;
-    classes.forEach((src, s) => {
-      if (!senders[s]) return;
+    const n = classes.length;
+    for (let s = 0; s < n; s++) {
+      if (!senders[s]) continue;
+      const src = classes[s]!;
       const onBase = c.base.allowedRow(src.ids[b]!);
       const onHead = c.head.allowedRow(src.ids[h]!);
-      classes.forEach((dst, d) => {
-        if (flows(src, dst) && !sameWords(onBase, dst.ids[b]! * W, onHead, dst.ids[h]! * W, W)) found(s, d);
-      });
-    });
-    classes.forEach((dst, d) => {
-      if (!receivers[d]) return;
+      for (let d = 0; d < n; d++) {
+        const dst = classes[d]!;
+        if ((src.hasPod || dst.hasPod) && !sameWords(onBase, dst.ids[b]! * W, onHead, dst.ids[h]! * W, W)) found(s, d);
+      }
+    }
+    for (let d = 0; d < n; d++) {
+      if (!receivers[d]) continue;
+      const dst = classes[d]!;
       const onBase = c.base.allowedColumn?.(dst.ids[b]!);
       const onHead = c.head.allowedColumn?.(dst.ids[h]!);
-      classes.forEach((src, s) => {
+      for (let s = 0; s < n; s++) {
+        const src = classes[s]!;
         // A changed sender's flows were compared in its row.
-        if (senders[s] || !flows(src, dst)) return;
+        if (senders[s] || !(src.hasPod || dst.hasPod)) continue;
         // From the column, or else the evaluator's buffer for the pair.
         const base = onBase ?? c.base.allowedMask(src.ids[b]!, dst.ids[b]!);
         const head = onHead ?? c.head.allowedMask(src.ids[h]!, dst.ids[h]!);
         if (!sameWords(base, onBase ? src.ids[b]! * W : 0, head, onHead ? src.ids[h]! * W : 0, W)) found(s, d);
-      });
-    });
+      }
+    }
     for (const [s, d] of pairs) {
       const src = classes[s]!;
       const dst = classes[d]!;
-      if (senders[s] || receivers[d] || !flows(src, dst)) continue;
+      if (senders[s] || receivers[d] || !(src.hasPod || dst.hasPod)) continue;
       if (!sameMask(c.base.allowedMask(src.ids[b]!, dst.ids[b]!), c.head.allowedMask(src.ids[h]!, dst.ids[h]!))) found(s, d);
     }
   }

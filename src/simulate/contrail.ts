@@ -17,7 +17,7 @@
  */
 import { diffArrays } from 'diff';
 import { cmp } from '../diagnostics.js';
-import type { Endpoint, FirewallRule, Service, Snapshot } from '../snapshot/model.js';
+import type { ApplicationPolicySet, Endpoint, FirewallRule, Service, Snapshot } from '../snapshot/model.js';
 import { POLICY_MANAGEMENT } from '../snapshot/model.js';
 import { workloadTags } from '../snapshot/workload-tags.js';
 import { type Address, type Cidr, familyBits, parseAddress } from '../net/ip.js';
@@ -223,6 +223,31 @@ function serviceMatches(service: Service, point: ProbePoint): boolean {
 
 export const ruleFqName = (name: string): string => `${POLICY_MANAGEMENT}:${name}`;
 
+interface WorkloadTags {
+  readonly podTags: ReadonlyMap<InventoryPod, readonly string[]>;
+  /** How many workloads carry each tag: a list indexes a tag endpoint under its rarest tag. */
+  readonly carrying: ReadonlyMap<string, number>;
+}
+
+/** By inventory, then cluster: the diff makes several evaluators over one inventory, and they share these. */
+const workloadTagsCache = new WeakMap<Inventory, Map<string, WorkloadTags>>();
+
+/** The tags of the inventory's workloads in a cluster. */
+function workloadTagsOf(inventory: Inventory, cluster: string): WorkloadTags {
+  let byCluster = workloadTagsCache.get(inventory);
+  if (!byCluster) workloadTagsCache.set(inventory, (byCluster = new Map()));
+  let found = byCluster.get(cluster);
+  if (!found) {
+    const nsLabels = new Map(inventory.namespaces.map((ns) => [ns.name, ns.labels]));
+    const podTags = new Map(inventory.pods.map((pod) => [pod, workloadTags(cluster, pod.namespace, nsLabels.get(pod.namespace) ?? [], pod.labels)]));
+    const carrying = new Map<string, number>();
+    for (const tags of podTags.values()) for (const t of tags) carrying.set(t, (carrying.get(t) ?? 0) + 1);
+    found = { podTags, carrying };
+    byCluster.set(cluster, found);
+  }
+  return found;
+}
+
 export class ContrailEvaluator {
   private readonly lists: RuleList[] = [];
   private readonly listByKey = new Map<string, number>();
@@ -236,9 +261,11 @@ export class ContrailEvaluator {
   private readonly groupByName: Map<string, number>;
   private readonly groupsByPrefix = new GroupsByPrefix();
   private readonly namedTags: ReadonlySet<string>;
-  /** The inventory's workloads' tags, and how many workloads carry each tag (a list indexes a tag endpoint under its rarest tag). */
-  private readonly podTags: Map<InventoryPod, string[]>;
-  private readonly tagWorkloads = new Map<string, number>();
+  private readonly workloads: WorkloadTags;
+  /** The policy sets by name, with their tags as workloads carry them. */
+  private readonly policySets: readonly { readonly aps: ApplicationPolicySet; readonly tags: readonly string[] }[];
+  /** Address-group memberships by key (`EndClass.groups` joined): one Set per distinct membership. */
+  private readonly memberships = new Map<string, ReadonlySet<number>>();
   /** Buffers of one evaluation; `heads`: a position in each list firstMatch merges. */
   private readonly scratch: { allowed: PointMask; undecided: PointMask; both: PointMask; heads: Int32Array };
   private readonly nsLabels: Map<string, readonly (readonly [string, string])[]>;
@@ -271,13 +298,9 @@ export class ContrailEvaluator {
       ...snapshot.policySets.flatMap((aps) => aps.tags.map(lowerType)),
       ...snapshot.rules.flatMap((r) => [r.endpoint1, r.endpoint2].flatMap((ep) => ('tags' in ep ? ep.tags.map(lowerType) : []))),
     ]);
-    this.podTags = new Map(inventory.pods.map((pod) => [pod, this.tagsOf(pod)]));
-    for (const tags of this.podTags.values()) for (const t of tags) this.tagWorkloads.set(t, (this.tagWorkloads.get(t) ?? 0) + 1);
+    this.workloads = workloadTagsOf(inventory, snapshot.cluster);
+    this.policySets = [...snapshot.policySets].sort((a, b) => cmp(a.name, b.name)).map((aps) => ({ aps, tags: aps.tags.map(lowerType) }));
     this.scratch = { allowed: space.empty(), undecided: space.empty(), both: space.empty(), heads: new Int32Array(8) };
-  }
-
-  private tagsOf(pod: InventoryPod): string[] {
-    return workloadTags(this.snapshot.cluster, pod.namespace, this.nsLabels.get(pod.namespace) ?? [], pod.labels);
   }
 
   /** The class of a probe end; ends of one class get the same answer for every probe. */
@@ -291,15 +314,21 @@ export class ContrailEvaluator {
 
   private classifyUncached(end: FlowEnd): number {
     const groups = this.groupsByPrefix.groupsOf('pod' in end ? end.pod.ip : end.address);
-    const tags = 'pod' in end ? (this.podTags.get(end.pod) ?? this.tagsOf(end.pod)) : null;
+    const tags =
+      'pod' in end
+        ? (this.workloads.podTags.get(end.pod) ?? workloadTags(this.snapshot.cluster, end.pod.namespace, this.nsLabels.get(end.pod.namespace) ?? [], end.pod.labels))
+        : null;
     // A tag no rule and no policy set names cannot change a decision: classes ignore it.
     const named = tags?.filter((t) => this.namedTags.has(t));
-    const key = `${named ? named.join('\0') : '@'}\u0001${groups.join(',')}`;
+    const groupKey = groups.join(',');
+    const key = `${named ? named.join('\0') : '@'}\u0001${groupKey}`;
     let id = this.classByKey.get(key);
     if (id === undefined) {
       id = this.classes.length;
       const tagSet = tags ? new Set(tags) : null;
-      this.classes.push({ tags: tagSet, groups, inGroup: new Set(groups), list: tagSet ? this.listFor(tagSet) : -1 });
+      let inGroup = this.memberships.get(groupKey);
+      if (!inGroup) this.memberships.set(groupKey, (inGroup = new Set(groups)));
+      this.classes.push({ tags: tagSet, groups, inGroup, list: tagSet ? this.listFor(tagSet) : -1 });
       this.classByKey.set(key, id);
       for (const t of named ?? []) push(this.classesByTag, t, id);
       for (const g of groups) push(this.classesByGroup, g, id);
@@ -309,15 +338,21 @@ export class ContrailEvaluator {
 
   /** The ordered rule list of a workload with these tags (shared by every workload bound to the same sets). */
   private listFor(tags: ReadonlySet<string>): number {
-    const sets = this.snapshot.policySets
-      .filter((aps) => aps.tags.some((t) => tags.has(lowerType(t))))
-      .sort((a, b) => cmp(a.name, b.name));
+    const sets = this.policySets.filter((s) => s.tags.some((t) => tags.has(t))).map((s) => s.aps);
     const key = sets.map((s) => s.name).join('\0');
     let id = this.listByKey.get(key);
     if (id !== undefined) return id;
     const policies = new Map(this.snapshot.policies.map((p) => [p.name, p]));
     const rules = new Map(this.snapshot.rules.map((r) => [r.name, r]));
     const entries: Entry[] = [];
+    // Rules share a few services: one mask each.
+    const services = new Map<string, PointMask>();
+    const serviceMask = (sv: Service): PointMask => {
+      const key = `${sv.protocol}/${sv.dstPorts.start}-${sv.dstPorts.end}/${sv.srcPorts ? `${sv.srcPorts.start}-${sv.srcPorts.end}` : ''}`;
+      let mask = services.get(key);
+      if (!mask) services.set(key, (mask = this.space.where((pt) => serviceMatches(sv, pt))));
+      return mask;
+    };
     let hasPolicy = false;
     let position = 0;
     for (const aps of sets) {
@@ -333,7 +368,7 @@ export class ContrailEvaluator {
             rule,
             firewallPolicy: fp.name,
             pass: rule.action === 'pass',
-            service: this.space.where((pt) => serviceMatches(rule.service, pt)),
+            service: serviceMask(rule.service),
           };
           const e1 = this.endpoint(rule.endpoint1);
           const e2 = this.endpoint(rule.endpoint2);
@@ -369,7 +404,7 @@ export class ContrailEvaluator {
     if ('tags' in ep) {
       const tags = ep.tags.map(lowerType);
       let key = tags[0] ?? '';
-      for (const t of tags) if ((this.tagWorkloads.get(t) ?? 0) < (this.tagWorkloads.get(key) ?? 0)) key = t;
+      for (const t of tags) if ((this.workloads.carrying.get(t) ?? 0) < (this.workloads.carrying.get(key) ?? 0)) key = t;
       return { kind: 'tags', tags, key };
     }
     const name = ep.addressGroup.startsWith(`${POLICY_MANAGEMENT}:`) ? ep.addressGroup.slice(POLICY_MANAGEMENT.length + 1) : ep.addressGroup;
