@@ -62,8 +62,17 @@ const PAIR_COST = 4;
 /** Source ports a probe is taken to come from (Linux's default ephemeral range). */
 const EPHEMERAL = { start: 32768, end: 60999 };
 
-/** `key`: the tag a list indexes the endpoint under (any of its tags would do: a workload must carry them all). */
-type MatchEndpoint = { kind: 'any' } | { kind: 'tags'; tags: readonly string[]; key: string } | { kind: 'group'; group: number };
+/**
+ * `key` and `next`: the tags a list indexes a tag endpoint under, its rarest and (when it has
+ * another) its next rarest (any of its tags would do: a workload must carry them all).
+ */
+type MatchEndpoint = { kind: 'any' } | { kind: 'tags'; tags: readonly string[]; key: string; next?: string } | { kind: 'group'; group: number };
+
+/** The entries whose endpoint (at one end) has a tag as its key: those of that tag alone, and the others by their `next` tag. */
+interface TagBucket {
+  readonly alone: number[];
+  readonly byNext: Map<string, number[]>;
+}
 
 /** A rule oriented initiator -> responder (a `<>` rule gives two, at the same position). */
 interface Entry {
@@ -84,10 +93,11 @@ interface RuleList {
   readonly anyAny: Int32Array;
   /**
    * Candidate indexes: the entries whose initiator (responder) endpoint is a tag list, by its index
-   * tag, or an address group, by group; a class looks up only its own tags and groups.
+   * tags, or an address group, by group; a class looks up only its own tags (pairs of them) and
+   * groups, and finds few entries it does not match.
    */
-  readonly initByTag: Map<string, number[]>;
-  readonly respByTag: Map<string, number[]>;
+  readonly initByTag: Map<string, TagBucket>;
+  readonly respByTag: Map<string, TagBucket>;
   readonly initByGroup: Map<number, number[]>;
   readonly respByGroup: Map<number, number[]>;
   /**
@@ -161,6 +171,8 @@ export interface ClassPairDecisions {
 interface EndClass {
   /** Sorted tag names; null for an outside address. */
   readonly tags: ReadonlySet<string> | null;
+  /** Of those, the tags a rule or policy set names. */
+  readonly named: readonly string[];
   /** The address groups holding the end's address, ascending. */
   readonly groups: readonly number[];
   readonly inGroup: ReadonlySet<number>;
@@ -328,7 +340,7 @@ export class ContrailEvaluator {
       const tagSet = tags ? new Set(tags) : null;
       let inGroup = this.memberships.get(groupKey);
       if (!inGroup) this.memberships.set(groupKey, (inGroup = new Set(groups)));
-      this.classes.push({ tags: tagSet, groups, inGroup, list: tagSet ? this.listFor(tagSet) : -1 });
+      this.classes.push({ tags: tagSet, named: named ?? [], groups, inGroup, list: tagSet ? this.listFor(tagSet) : -1 });
       this.classByKey.set(key, id);
       for (const t of named ?? []) push(this.classesByTag, t, id);
       for (const g of groups) push(this.classesByGroup, g, id);
@@ -379,15 +391,20 @@ export class ContrailEvaluator {
       }
     }
     const anyAny = entries.flatMap((e, i) => (e.init.kind === 'any' && e.resp.kind === 'any' ? [i] : []));
-    const initByTag = new Map<string, number[]>();
-    const respByTag = new Map<string, number[]>();
+    const initByTag = new Map<string, TagBucket>();
+    const respByTag = new Map<string, TagBucket>();
     const initByGroup = new Map<number, number[]>();
     const respByGroup = new Map<number, number[]>();
     entries.forEach((e, i) => {
       for (const [ep, byTag, byGroup] of [[e.init, initByTag, initByGroup], [e.resp, respByTag, respByGroup]] as const) {
         // An endpoint nothing matches (an empty tag list, an unknown group) is in no index.
         if (ep.kind === 'group' && ep.group >= 0) push(byGroup, ep.group, i);
-        else if (ep.kind === 'tags' && ep.tags.length > 0) push(byTag, ep.key, i);
+        else if (ep.kind === 'tags' && ep.tags.length > 0) {
+          let bucket = byTag.get(ep.key);
+          if (!bucket) byTag.set(ep.key, (bucket = { alone: [], byNext: new Map() }));
+          if (ep.next === undefined) bucket.alone.push(i);
+          else push(bucket.byNext, ep.next, i);
+        }
       }
     });
     id = this.lists.length;
@@ -403,9 +420,9 @@ export class ContrailEvaluator {
     if ('any' in ep) return { kind: 'any' };
     if ('tags' in ep) {
       const tags = ep.tags.map(lowerType);
-      let key = tags[0] ?? '';
-      for (const t of tags) if ((this.workloads.carrying.get(t) ?? 0) < (this.workloads.carrying.get(key) ?? 0)) key = t;
-      return { kind: 'tags', tags, key };
+      const carrying = (t: string) => this.workloads.carrying.get(t) ?? 0;
+      const [key = '', next] = [...new Set(tags)].sort((a, b) => carrying(a) - carrying(b) || cmp(a, b));
+      return { kind: 'tags', tags, key, ...(next !== undefined ? { next } : {}) };
     }
     const name = ep.addressGroup.startsWith(`${POLICY_MANAGEMENT}:`) ? ep.addressGroup.slice(POLICY_MANAGEMENT.length + 1) : ep.addressGroup;
     return { kind: 'group', group: this.groupByName.get(name) ?? -1 };
@@ -441,14 +458,24 @@ export class ContrailEvaluator {
     let ix = l.indexes[cls];
     if (ix) return ix;
     const c = this.classes[cls]!;
-    // Only the entries indexed under one of the class's tags can match it by tags.
+    // Only the entries indexed under the class's tags can match it by tags.
     const init: number[] = [];
     const resp: number[] = [];
-    if (c.tags) {
-      for (const t of c.tags) {
-        for (const i of l.initByTag.get(t) ?? []) if (this.matches(l.entries[i]!.init, c)) init.push(i);
-        for (const i of l.respByTag.get(t) ?? []) if (this.matches(l.entries[i]!.resp, c)) resp.push(i);
+    const collect = (bucket: TagBucket | undefined, end: 'init' | 'resp', out: number[]) => {
+      if (!bucket) return;
+      for (const i of bucket.alone) out.push(i);
+      if (bucket.byNext.size === 0) return;
+      for (const t of c.named) {
+        for (const i of bucket.byNext.get(t) ?? []) {
+          const ep = l.entries[i]![end];
+          // Two tags: the class carries both; more: check the rest.
+          if ((ep.kind === 'tags' && ep.tags.length === 2) || this.matches(ep, c)) out.push(i);
+        }
       }
+    };
+    for (const t of c.named) {
+      collect(l.initByTag.get(t), 'init', init);
+      collect(l.respByTag.get(t), 'resp', resp);
     }
     const tagged = this.roles(l, init, resp);
     ix = { tagged: { ...tagged, asResponder: this.intern(tagged.asResponder), asInitiator: this.intern(tagged.asInitiator) }, grouped: this.groupIndex(l, c) };
