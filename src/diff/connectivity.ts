@@ -220,65 +220,58 @@ export class ConnectivityComparer implements FlowComparer {
       }
       return true;
     }
-    const differing = new Map<number, Set<number>>();
-    comparisons.forEach((c, k) =>
-      this.findDifferences(c, k, classes, (s, d) => {
-        let receivers = differing.get(s);
-        if (!receivers) differing.set(s, (receivers = new Set()));
-        receivers.add(d);
-      }),
-    );
-    for (const s of [...differing.keys()].sort((a, b) => a - b)) {
-      const src = classes[s]!;
-      for (const d of [...differing.get(s)!].sort((a, b) => a - b)) {
-        const dst = classes[d]!;
-        if (!visit(src, dst, masksOf(src, dst))) return false;
-      }
+    // Pairs as sender * n + receiver: in ascending order, sender by sender.
+    const n = classes.length;
+    const found: number[] = [];
+    comparisons.forEach((c, k) => this.findDifferences(c, k, classes, found));
+    const pairs = Float64Array.from(found).sort();
+    for (let i = 0; i < pairs.length; i++) {
+      if (i > 0 && pairs[i] === pairs[i - 1]) continue;
+      const src = classes[Math.floor(pairs[i]! / n)]!;
+      const dst = classes[pairs[i]! % n]!;
+      if (!visit(src, dst, masksOf(src, dst))) return false;
     }
     return true;
   }
 
   /**
-   * Calls `found` with each class pair (sender index, receiver index; a pod at one end) on which
-   * comparison `k` differs. Its changed senders' flows come from one row per evaluator, its changed
-   * receivers' from one column (pair by pair for an evaluator without columns), its changed pairs
-   * one by one.
+   * Adds to `found` each class pair (sender index s, receiver index d, as s * n + d; a pod at one
+   * end) on which comparison `k` differs. Its changed senders' flows come from one row per
+   * evaluator, its changed receivers' from one column (pair by pair for an evaluator without
+   * columns), its changed pairs one by one.
    */
-  private findDifferences(c: Comparison, k: number, classes: readonly EndClass[], found: (s: number, d: number) => void): void {
+  private findDifferences(c: Comparison, k: number, classes: readonly EndClass[], found: number[]): void {
     const W = this.space.words;
-    const [b, h] = [2 * k, 2 * k + 1];
-    const { senders, receivers, pairs = [] } = c.changed;
     const n = classes.length;
+    const { senders, receivers, pairs = [] } = c.changed;
+    // The comparison's class ids, and which classes have a pod, by class index.
+    const onB = Int32Array.from(classes, (x) => x.ids[2 * k]!);
+    const onH = Int32Array.from(classes, (x) => x.ids[2 * k + 1]!);
+    const pod = Uint8Array.from(classes, (x) => (x.hasPod ? 1 : 0));
     for (let s = 0; s < n; s++) {
       if (!senders[s]) continue;
-      const src = classes[s]!;
-      const onBase = c.base.allowedRow(src.ids[b]!);
-      const onHead = c.head.allowedRow(src.ids[h]!);
+      const rowB = c.base.allowedRow(onB[s]!);
+      const rowH = c.head.allowedRow(onH[s]!);
       for (let d = 0; d < n; d++) {
-        const dst = classes[d]!;
-        if ((src.hasPod || dst.hasPod) && !sameWords(onBase, dst.ids[b]! * W, onHead, dst.ids[h]! * W, W)) found(s, d);
+        if ((pod[s] || pod[d]) && !sameWords(rowB, onB[d]! * W, rowH, onH[d]! * W, W)) found.push(s * n + d);
       }
     }
     for (let d = 0; d < n; d++) {
       if (!receivers[d]) continue;
-      const dst = classes[d]!;
-      const onBase = c.base.allowedColumn?.(dst.ids[b]!);
-      const onHead = c.head.allowedColumn?.(dst.ids[h]!);
+      const columnB = c.base.allowedColumn?.(onB[d]!);
+      const columnH = c.head.allowedColumn?.(onH[d]!);
       for (let s = 0; s < n; s++) {
-        const src = classes[s]!;
         // A changed sender's flows were compared in its row.
-        if (senders[s] || !(src.hasPod || dst.hasPod)) continue;
+        if (senders[s] || !(pod[s] || pod[d])) continue;
         // From the column, or else the evaluator's buffer for the pair.
-        const base = onBase ?? c.base.allowedMask(src.ids[b]!, dst.ids[b]!);
-        const head = onHead ?? c.head.allowedMask(src.ids[h]!, dst.ids[h]!);
-        if (!sameWords(base, onBase ? src.ids[b]! * W : 0, head, onHead ? src.ids[h]! * W : 0, W)) found(s, d);
+        const maskB = columnB ?? c.base.allowedMask(onB[s]!, onB[d]!);
+        const maskH = columnH ?? c.head.allowedMask(onH[s]!, onH[d]!);
+        if (!sameWords(maskB, columnB ? onB[s]! * W : 0, maskH, columnH ? onH[s]! * W : 0, W)) found.push(s * n + d);
       }
     }
     for (const [s, d] of pairs) {
-      const src = classes[s]!;
-      const dst = classes[d]!;
-      if (senders[s] || receivers[d] || !(src.hasPod || dst.hasPod)) continue;
-      if (!sameMask(c.base.allowedMask(src.ids[b]!, dst.ids[b]!), c.head.allowedMask(src.ids[h]!, dst.ids[h]!))) found(s, d);
+      if (senders[s] || receivers[d] || !(pod[s] || pod[d])) continue;
+      if (!sameMask(c.base.allowedMask(onB[s]!, onB[d]!), c.head.allowedMask(onH[s]!, onH[d]!))) found.push(s * n + d);
     }
   }
 

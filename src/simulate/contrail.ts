@@ -375,17 +375,12 @@ export class ContrailEvaluator {
         for (const rref of [...fp.rules].sort((a, b) => cmp(a.sequence, b.sequence))) {
           const rule = rules.get(rref.name);
           if (!rule) continue;
-          const base = {
-            position,
-            rule,
-            firewallPolicy: fp.name,
-            pass: rule.action === 'pass',
-            service: serviceMask(rule.service),
-          };
+          const pass = rule.action === 'pass';
+          const service = serviceMask(rule.service);
           const e1 = this.endpoint(rule.endpoint1);
           const e2 = this.endpoint(rule.endpoint2);
-          if (rule.direction !== '<') entries.push({ ...base, init: e1, resp: e2 });
-          if (rule.direction !== '>') entries.push({ ...base, init: e2, resp: e1 });
+          if (rule.direction !== '<') entries.push({ position, rule, firewallPolicy: fp.name, pass, service, init: e1, resp: e2 });
+          if (rule.direction !== '>') entries.push({ position, rule, firewallPolicy: fp.name, pass, service, init: e2, resp: e1 });
           position++;
         }
       }
