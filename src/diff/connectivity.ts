@@ -121,6 +121,8 @@ export class ConnectivityComparer implements FlowComparer {
     // What a changed point comes to is decided by the verdicts and the deciding entries at each end
     // on both sides: alike for many points and pairs, so worked out once per such combination.
     const outcomes = new Map<string, Outcome>();
+    // Edges are grouped by signature (long: it holds both decisions); by its number here.
+    const signatureIds = new Map<string, number>();
     const endKey = (d: EndDecisions | null, p: number) => (d ? `${d.list}:${d.deciders[p]}:${hasPoint(d.allowed, p) ? 1 : 0}` : '-');
     const record = (src: EndClass, dst: EndClass, [cb, ch, kb, kh]: readonly PointMask[]) => {
       const pairs = nodePairs(src, dst);
@@ -128,7 +130,7 @@ export class ConnectivityComparer implements FlowComparer {
       // Ends of one class get one answer: the decisions are taken once for the class pair.
       const onHead = cHead.decide(src.ids[1]!, dst.ids[1]!);
       const onBase = cBase.decide(src.ids[0]!, dst.ids[0]!);
-      const signatures = new Map<string, { outcome: Outcome; points: number[] }>();
+      const signatures = new Map<number, { outcome: Outcome; points: number[] }>();
       for (let p = 0; p < this.space.points.length; p++) {
         const was = hasPoint(cb!, p);
         const now = hasPoint(ch!, p);
@@ -145,16 +147,18 @@ export class ConnectivityComparer implements FlowComparer {
           const head = decision(decidedHead, at);
           const base = decision(decidedBase, at);
           const sig = [change, JSON.stringify(head), JSON.stringify(base), kBase, kHead].join('\u0000');
-          outcome = { sig, change, head, base, kubernetes: { base: kBase, head: kHead } };
+          let signature = signatureIds.get(sig);
+          if (signature === undefined) signatureIds.set(sig, (signature = signatureIds.size));
+          outcome = { signature, change, head, base, kubernetes: { base: kBase, head: kHead } };
           outcomes.set(key, outcome);
         }
-        const entry = signatures.get(outcome.sig);
+        const entry = signatures.get(outcome.signature);
         if (entry) entry.points.push(p);
-        else signatures.set(outcome.sig, { outcome, points: [p] });
+        else signatures.set(outcome.signature, { outcome, points: [p] });
       }
-      for (const [sig, { outcome: s, points }] of signatures) {
+      for (const [signature, { outcome: s, points }] of signatures) {
         for (const pair of pairs) {
-          const edgeKey = `${sig}\u0000${pair.from.nodeKey}\u0000${pair.to.nodeKey}`;
+          const edgeKey = `${signature}\u0000${pair.from.nodeKey}\u0000${pair.to.nodeKey}`;
           let edge = edges.get(edgeKey);
           if (!edge) {
             edge = { change: s.change, from: pair.from.node, to: pair.to.node, head: s.head, base: s.base, kubernetes: s.kubernetes, points: new Set() };
@@ -367,9 +371,9 @@ function nodePairs(src: EndClass, dst: EndClass): NodePair[] {
   return [...out.values()];
 }
 
-/** A changed point's place in the report: its edge's signature and what the edge shows. */
+/** A changed point's place in the report: its edge's signature (by number) and what the edge shows. */
 interface Outcome extends Omit<EdgeDraft, 'from' | 'to' | 'points'> {
-  readonly sig: string;
+  readonly signature: number;
 }
 
 interface EdgeDraft {

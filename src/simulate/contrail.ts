@@ -289,6 +289,8 @@ export class ContrailEvaluator {
   /** The buffers of allowedRow and allowedColumn. */
   private lines: { out: Uint32Array; byList: Map<number, Uint32Array>; buckets: number[][] } | undefined;
   private readonly texts: string[][] = [];
+  /** For entryTexts: each endpoint's and each service mask's text, once. */
+  private readonly pieceTexts = new Map<MatchEndpoint | PointMask, string>();
 
   constructor(
     private readonly snapshot: Snapshot,
@@ -390,17 +392,19 @@ export class ContrailEvaluator {
     const respByTag = new Map<string, TagBucket>();
     const initByGroup = new Map<number, number[]>();
     const respByGroup = new Map<number, number[]>();
-    entries.forEach((e, i) => {
-      for (const [ep, byTag, byGroup] of [[e.init, initByTag, initByGroup], [e.resp, respByTag, respByGroup]] as const) {
-        // An endpoint nothing matches (an empty tag list, an unknown group) is in no index.
-        if (ep.kind === 'group' && ep.group >= 0) push(byGroup, ep.group, i);
-        else if (ep.kind === 'tags' && ep.tags.length > 0) {
-          let bucket = byTag.get(ep.key);
-          if (!bucket) byTag.set(ep.key, (bucket = { alone: [], byNext: new Map() }));
-          if (ep.next === undefined) bucket.alone.push(i);
-          else push(bucket.byNext, ep.next, i);
-        }
+    const index = (i: number, ep: MatchEndpoint, byTag: Map<string, TagBucket>, byGroup: Map<number, number[]>) => {
+      // An endpoint nothing matches (an empty tag list, an unknown group) is in no index.
+      if (ep.kind === 'group' && ep.group >= 0) push(byGroup, ep.group, i);
+      else if (ep.kind === 'tags' && ep.tags.length > 0) {
+        let bucket = byTag.get(ep.key);
+        if (!bucket) byTag.set(ep.key, (bucket = { alone: [], byNext: new Map() }));
+        if (ep.next === undefined) bucket.alone.push(i);
+        else push(bucket.byNext, ep.next, i);
       }
+    };
+    entries.forEach((e, i) => {
+      index(i, e.init, initByTag, initByGroup);
+      index(i, e.resp, respByTag, respByGroup);
     });
     id = this.lists.length;
     this.lists.push({
@@ -411,7 +415,17 @@ export class ContrailEvaluator {
     return id;
   }
 
+  /** Rules share endpoints: one each. */
+  private readonly endpoints = new Map<string, MatchEndpoint>();
+
   private endpoint(ep: Endpoint): MatchEndpoint {
+    const text = 'any' in ep ? '*' : 'tags' in ep ? `t:${ep.tags.join('\0')}` : `g:${ep.addressGroup}`;
+    let found = this.endpoints.get(text);
+    if (!found) this.endpoints.set(text, (found = this.endpointUncached(ep)));
+    return found;
+  }
+
+  private endpointUncached(ep: Endpoint): MatchEndpoint {
     if ('any' in ep) return { kind: 'any' };
     if ('tags' in ep) {
       const tags = ep.tags.map(lowerType);
@@ -840,13 +854,22 @@ export class ContrailEvaluator {
   private entryTexts(list: number): string[] {
     let texts = this.texts[list];
     if (!texts) {
+      const once = <T extends MatchEndpoint | PointMask>(piece: T, text: (piece: T) => string): string => {
+        let found = this.pieceTexts.get(piece);
+        if (found === undefined) this.pieceTexts.set(piece, (found = text(piece)));
+        return found;
+      };
       const ep = (m: MatchEndpoint): string =>
-        m.kind === 'any'
-          ? '*'
-          : m.kind === 'tags'
-            ? `t:${m.tags.join('\u0002')}`
-            : `g:${m.group < 0 ? '-' : this.groups[m.group]!.prefixes.map((p) => `${p.family}/${p.network}/${p.len}`).join(',')}`;
-      texts = this.lists[list]!.entries.map((e) => `${e.pass ? 'pass' : 'deny'}\u0001${Array.from(e.service).join(',')}\u0001${ep(e.init)}\u0001${ep(e.resp)}`);
+        once(m, () =>
+          m.kind === 'any'
+            ? '*'
+            : m.kind === 'tags'
+              ? `t:${m.tags.join('\u0002')}`
+              : `g:${m.group < 0 ? '-' : this.groups[m.group]!.prefixes.map((p) => `${p.family}/${p.network}/${p.len}`).join(',')}`,
+        );
+      texts = this.lists[list]!.entries.map(
+        (e) => `${e.pass ? 'pass' : 'deny'}\u0001${once(e.service, (m) => Array.from(m).join(','))}\u0001${ep(e.init)}\u0001${ep(e.resp)}`,
+      );
       this.texts[list] = texts;
     }
     return texts;
