@@ -111,6 +111,8 @@ interface RuleList {
   readonly indexes: (ListIndex | undefined)[];
   /** The entries address groups match, by set of groups (`EndClass.groups` joined). */
   readonly byGroups: Map<string, GroupIndex>;
+  /** See ListIndex.asSender. */
+  readonly profiles: Map<string, number>;
 }
 
 /**
@@ -137,6 +139,8 @@ interface Roles {
  * entries would otherwise be copied into every class.
  */
 interface GroupIndex extends Roles {
+  /** Its number in the list. */
+  readonly id: number;
   readonly groups: ReadonlySet<number>;
 }
 
@@ -144,6 +148,13 @@ interface GroupIndex extends Roles {
 interface ListIndex {
   readonly tagged: Roles;
   readonly grouped: GroupIndex;
+  /**
+   * Numbers (in the list's `profiles`) equal for classes with the same entries of their own as the
+   * other end of a column (`asSender`: the same `any`-responder entries and groups) or of a row
+   * (`asReceiver`): such ends get the same answer unless a specific entry names them.
+   */
+  readonly asSender: number;
+  readonly asReceiver: number;
 }
 
 export interface EndDecisions {
@@ -282,8 +293,6 @@ export class ContrailEvaluator {
   private readonly scratch: { allowed: PointMask; undecided: PointMask; both: PointMask; heads: Int32Array };
   private readonly nsLabels: Map<string, readonly (readonly [string, string])[]>;
   private readonly full: PointMask;
-  /** Equal index lists share one array: a row or a column evaluates each distinct one once. */
-  private readonly interned = new Map<string, Int32Array>();
   /** The rule lists of the pod classes (cached while no class is added). */
   private podLists: { classes: number; lists: Set<number> } | undefined;
   /** The buffers of allowedRow and allowedColumn. */
@@ -409,7 +418,7 @@ export class ContrailEvaluator {
     id = this.lists.length;
     this.lists.push({
       hasPolicy, entries, anyAny: Int32Array.from(anyAny), initByTag, respByTag, initByGroup, respByGroup,
-      initiators: entries.map(() => []), responders: entries.map(() => []), indexes: [], byGroups: new Map(),
+      initiators: entries.map(() => []), responders: entries.map(() => []), indexes: [], byGroups: new Map(), profiles: new Map(),
     });
     this.listByKey.set(key, id);
     return id;
@@ -487,7 +496,18 @@ export class ContrailEvaluator {
       collect(l.respByTag.get(t), 'resp', resp);
     }
     const tagged = this.roles(l, init, resp);
-    ix = { tagged: { ...tagged, asResponder: this.intern(tagged.asResponder), asInitiator: this.intern(tagged.asInitiator) }, grouped: this.groupIndex(l, c) };
+    const grouped = this.groupIndex(l, c);
+    const profile = (key: string) => {
+      let id = l.profiles.get(key);
+      if (id === undefined) l.profiles.set(key, (id = l.profiles.size));
+      return id;
+    };
+    ix = {
+      tagged,
+      grouped,
+      asSender: profile(`s${tagged.asInitiator.join(',')}/${grouped.id}`),
+      asReceiver: profile(`r${tagged.asResponder.join(',')}/${grouped.id}`),
+    };
     l.indexes[cls] = ix;
     for (const ids of [tagged.toTags, tagged.toGroups]) for (const i of ids) l.initiators[i]!.push(cls);
     for (const ids of [tagged.fromTags, tagged.fromGroups]) for (const i of ids) l.responders[i]!.push(cls);
@@ -504,7 +524,7 @@ export class ContrailEvaluator {
         for (const i of l.initByGroup.get(g) ?? []) init.push(i);
         for (const i of l.respByGroup.get(g) ?? []) resp.push(i);
       }
-      gx = { ...this.roles(l, init, resp), groups: c.inGroup };
+      gx = { ...this.roles(l, init, resp), id: l.byGroups.size, groups: c.inGroup };
       l.byGroups.set(key, gx);
     }
     return gx;
@@ -526,17 +546,6 @@ export class ContrailEvaluator {
     const [asInitiator, toTags, toGroups] = by(init, 'resp');
     const [asResponder, fromTags, fromGroups] = by(resp, 'init');
     return { asResponder, asInitiator, toTags, toGroups, fromTags, fromGroups };
-  }
-
-  /** Equal lists as one array, so that a row or a column can tell them alike by identity. */
-  private intern(entries: Int32Array): Int32Array {
-    const key = entries.join(',');
-    let shared = this.interned.get(key);
-    if (!shared) {
-      shared = entries;
-      this.interned.set(key, shared);
-    }
-    return shared;
   }
 
   /** The classes (all indexed) that match the initiator or the responder of an entry specific at both ends. */
@@ -700,34 +709,35 @@ export class ContrailEvaluator {
         b.push(e);
       }
     }
-    const bases = new Map<GroupIndex, Int32Array>();
+    // By group index: the fixed end's side, the entries naming those groups and their own.
+    const bases: (Int32Array | undefined)[] = [];
     const baseOf = (g: GroupIndex): Int32Array => {
-      let base = bases.get(g);
+      let base = bases[g.id];
       if (!base) {
         const named = Int32Array.from(byGroup.flatMap(([e, group]) => (g.groups.has(group) ? [e] : [])));
-        base = mergeSorted(fixedSide, named, sends ? g.asResponder : g.asInitiator);
-        bases.set(g, base);
+        base = bases[g.id] = mergeSorted(fixedSide, named, sends ? g.asResponder : g.asInitiator);
       }
       return base;
     };
-    // Ends that no specific entry names by tags, in the same groups and with the same entries of
-    // their own, get one answer.
-    const done = new Map<Int32Array, Map<GroupIndex, number>>();
+    // Ends that no specific entry names by tags and alike as the other end get one answer.
+    const done = new Int32Array(l.profiles.size).fill(-1);
+    const lists: Int32Array[] = [NO_ENTRIES, NO_ENTRIES, NO_ENTRIES];
     for (let x = 0; x < n; x++) {
       const ix = l.indexes[x]!;
-      const own = sends ? ix.tagged.asResponder : ix.tagged.asInitiator;
       const b = buckets[x];
       if (!b || b.length === 0) {
-        let sameOwn = done.get(own);
-        if (!sameOwn) done.set(own, (sameOwn = new Map()));
-        const same = sameOwn.get(ix.grouped);
-        if (same !== undefined) {
+        const profile = sends ? ix.asReceiver : ix.asSender;
+        const same = done[profile]!;
+        if (same >= 0) {
           out.copyWithin(x * W, same * W, same * W + W);
           continue;
         }
-        sameOwn.set(ix.grouped, x);
+        done[profile] = x;
       }
-      this.firstMatch(l, [baseOf(ix.grouped), b && b.length ? Int32Array.from(b) : NO_ENTRIES, own], out, x * W);
+      lists[0] = baseOf(ix.grouped);
+      lists[1] = b && b.length ? Int32Array.from(b) : NO_ENTRIES;
+      lists[2] = sends ? ix.tagged.asResponder : ix.tagged.asInitiator;
+      this.firstMatch(l, lists, out, x * W);
     }
     for (const x of touched) buckets[x]!.length = 0;
   }
