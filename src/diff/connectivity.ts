@@ -10,8 +10,10 @@
  * class, and a class pair is answered on all points by bit masks; only changed pairs are expanded.
  * And it evaluates only what a change can reach: a class pair is evaluated when the sender's side
  * of it (the Contrail entries and Kubernetes egress policies that can decide at the sender) or the
- * receiver's side changed (ContrailEvaluator.changedEnds, KubernetesEvaluator.endSignature); a
- * changed sender's pairs row by row, as `verify` does, a changed receiver's column by column.
+ * receiver's side changed (ContrailEvaluator.changedEnds, KubernetesEvaluator.endSignature): a
+ * changed sender's pairs row by row, as `verify` does, a changed receiver's column by column, and
+ * the few pairs a small rule change names (a port between two apps) one by one. Only the pairs
+ * found to differ are expanded into the report's edges.
  */
 import { cmp } from '../diagnostics.js';
 import type { PolicySet } from '../model/policy.js';
@@ -351,8 +353,6 @@ interface EndClass {
 interface NodePair {
   readonly from: End;
   readonly to: End;
-  readonly fromEnd: FlowEnd;
-  readonly toEnd: FlowEnd;
 }
 
 /**
@@ -365,7 +365,7 @@ function nodePairs(src: EndClass, dst: EndClass): NodePair[] {
     for (const to of dst.members) {
       if (from === to || (!('pod' in from.end) && !('pod' in to.end))) continue;
       const key = `${from.nodeKey}\u0000${to.nodeKey}`;
-      if (!out.has(key)) out.set(key, { from, to, fromEnd: from.end, toEnd: to.end });
+      if (!out.has(key)) out.set(key, { from, to });
     }
   }
   return [...out.values()];

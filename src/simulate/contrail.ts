@@ -102,8 +102,8 @@ interface RuleList {
   readonly respByGroup: Map<number, number[]>;
   /**
    * By entry specific at both ends, with a tag list at that end: the classes that match its
-   * initiator (responder), as indexed so far (an address group's classes are `classesByGroup`). A
-   * row finds through them the receivers a sender's entries name; a column, the senders.
+   * initiator (responder), as indexed so far. A row finds through them the receivers a sender's
+   * entries name; a column, the senders (evaluateLine; ends named by a group go by group).
    */
   readonly initiators: number[][];
   readonly responders: number[][];
@@ -144,14 +144,15 @@ interface GroupIndex extends Roles {
   readonly groups: ReadonlySet<number>;
 }
 
-/** Where a class appears in one list: the entries its tags match (its own; equal lists share one array) and those its address groups match. */
+/** Where a class appears in one list: the entries its tags match (its own) and those its address groups match. */
 interface ListIndex {
   readonly tagged: Roles;
   readonly grouped: GroupIndex;
   /**
-   * Numbers (in the list's `profiles`) equal for classes with the same entries of their own as the
-   * other end of a column (`asSender`: the same `any`-responder entries and groups) or of a row
-   * (`asReceiver`): such ends get the same answer unless a specific entry names them.
+   * Numbers (in the list's `profiles`) equal for classes with the same groups and the same entries
+   * with `any` at the other end, as the sender (`asSender`, the other end of a column) or as the
+   * receiver (`asReceiver`, of a row): such ends get the same answer unless an entry specific at
+   * both ends names them.
    */
   readonly asSender: number;
   readonly asReceiver: number;
@@ -548,13 +549,6 @@ export class ContrailEvaluator {
     return { asResponder, asInitiator, toTags, toGroups, fromTags, fromGroups };
   }
 
-  /** The classes (all indexed) that match the initiator or the responder of an entry specific at both ends. */
-  private namedBy(l: RuleList, e: number, end: 'init' | 'resp'): readonly number[] {
-    const ep = l.entries[e]![end];
-    if (ep.kind === 'group') return this.classesByGroup.get(ep.group) ?? [];
-    return (end === 'init' ? l.initiators : l.responders)[e]!;
-  }
-
   /**
    * First match over `list` for flows from class `src` to class `dst`, on every probe point. The
    * mask is a buffer of this evaluator, valid until the next evaluation: copy it to keep it.
@@ -702,7 +696,7 @@ export class ContrailEvaluator {
         byGroup.push([e, ep.group]);
         continue;
       }
-      for (const x of this.namedBy(l, e, otherEnd)) {
+      for (const x of (sends ? l.responders : l.initiators)[e]!) {
         let b = buckets[x];
         if (!b) b = buckets[x] = [];
         if (b.length === 0) touched.push(x);
