@@ -10,13 +10,15 @@
  * class, and a class pair is answered on all points by bit masks; only changed pairs are expanded.
  * And it evaluates only what a change can reach: a class pair is evaluated when the sender's side
  * of it (the Contrail entries and Kubernetes egress policies that can decide at the sender) or the
- * receiver's side changed (ContrailEvaluator.changedEnds, KubernetesEvaluator.endSignature); a
- * changed sender's pairs row by row, as `verify` does.
+ * receiver's side changed (ContrailEvaluator.changedEnds, KubernetesEvaluator.endSignature): a
+ * changed sender's pairs row by row, as `verify` does, a changed receiver's column by column, and
+ * the few pairs a small rule change names (a port between two apps) one by one. Only the pairs
+ * found to differ are expanded into the report's edges.
  */
 import { cmp } from '../diagnostics.js';
 import type { PolicySet } from '../model/policy.js';
 import { positionOf } from '../model/source.js';
-import { type ContrailDecision, ContrailEvaluator } from '../simulate/contrail.js';
+import { type ChangedEnds, type ContrailDecision, ContrailEvaluator, type EndDecisions } from '../simulate/contrail.js';
 import { type Address, addressKey, type Cidr, cidrContainsAddress, formatAddress, formatCidr, isStrictSubset, parseAddress, parseCidr } from '../net/ip.js';
 import type { FlowEnd, Inventory, InventoryPod } from '../simulate/inventory.js';
 import { KubernetesEvaluator } from '../simulate/kubernetes.js';
@@ -42,7 +44,24 @@ export interface ConnectivityInput {
 interface PairEvaluator {
   allowedMask(src: number, dst: number): PointMask;
   allowedRow(src: number): Uint32Array;
+  /** A receiver's flows from every class at once; without it, a column is asked pair by pair. */
+  allowedColumn?(dst: number): Uint32Array;
 }
+
+/**
+ * The same flows answered on the base and on the head, and the flows (by class index in the class
+ * list) that the two may answer differently: every flow from `senders`, every flow to `receivers`,
+ * and the `pairs`. Comparison k's evaluators' class ids are `EndClass.ids[2k]` and `[2k + 1]`, and
+ * its masks are at those places in a visit's.
+ */
+interface Comparison {
+  readonly base: PairEvaluator;
+  readonly head: PairEvaluator;
+  readonly changed: { readonly senders: readonly boolean[]; readonly receivers: readonly boolean[]; readonly pairs?: ChangedEnds['pairs'] };
+}
+
+/** Every evaluator's mask for one class pair, in the order of the comparisons (base, head, base, head...). */
+type Visit = (src: EndClass, dst: EndClass, masks: readonly PointMask[]) => boolean;
 
 /** Addresses tried for "anywhere else" (documentation ranges first): the first outside every named range is used. */
 const ELSEWHERE_CANDIDATES = ['203.0.113.10', '198.51.100.10', '192.0.2.10', '8.8.8.8', '1.1.1.1', '2001:db8::10'];
@@ -98,58 +117,69 @@ export class ConnectivityComparer implements FlowComparer {
   compare(base: Snapshot, head: Snapshot): ConnectivityDiff {
     const cBase = new ContrailEvaluator(base, this.input.inventory, this.space);
     const cHead = new ContrailEvaluator(head, this.input.inventory, this.space);
-    const evaluators = [cBase, cHead, this.kBase, this.kHead] as const;
-    const classes = this.classesOf(evaluators);
+    const classes = this.classesOf([cBase, cHead, this.kBase, this.kHead]);
 
     const edges = new Map<string, EdgeDraft>();
+    // What a changed point comes to is decided by the verdicts and the deciding entries at each end
+    // on both sides: alike for many points and pairs, so worked out once per such combination.
+    const outcomes = new Map<string, Outcome>();
+    // Edges are grouped by signature (long: it holds both decisions); by its number here.
+    const signatureIds = new Map<string, number>();
+    const endKey = (d: EndDecisions | null, p: number) => (d ? `${d.list}:${d.deciders[p]}:${hasPoint(d.allowed, p) ? 1 : 0}` : '-');
     const record = (src: EndClass, dst: EndClass, [cb, ch, kb, kh]: readonly PointMask[]) => {
-      if (sameMask(cb!, ch!) && sameMask(kb!, kh!)) return;
       const pairs = nodePairs(src, dst);
       if (!pairs.length) return;
-      // Ends of one class get one answer: the decisions are taken on one representative pair.
-      const from = pairs[0]!.fromEnd;
-      const to = pairs[0]!.toEnd;
-      const signatures = new Map<string, Omit<EdgeDraft, 'from' | 'to' | 'points'> & { points: number[] }>();
+      // Ends of one class get one answer: the decisions are taken once for the class pair.
+      const onHead = cHead.decide(src.ids[1]!, dst.ids[1]!);
+      const onBase = cBase.decide(src.ids[0]!, dst.ids[0]!);
+      const signatures = new Map<number, { outcome: Outcome; points: number[] }>();
       for (let p = 0; p < this.space.points.length; p++) {
         const was = hasPoint(cb!, p);
         const now = hasPoint(ch!, p);
-        const k = { base: hasPoint(kb!, p), head: hasPoint(kh!, p) };
-        if (was === now && k.base === k.head) continue;
+        const kBase = hasPoint(kb!, p);
+        const kHead = hasPoint(kh!, p);
+        if (was === now && kBase === kHead) continue;
         const change = was === now ? 'not-enforced' : now ? 'opened' : 'closed';
-        const decidedHead = cHead.decisions(from, to, p);
-        const decidedBase = cBase.decisions(from, to, p);
-        const at = decidingEnd(change, decidedBase, decidedHead);
-        const head = decision(decidedHead, at);
-        const base = decision(decidedBase, at);
-        const sig = [change, JSON.stringify(head), JSON.stringify(base), k.base, k.head].join('\u0000');
-        const entry = signatures.get(sig);
+        const key = [change, kBase, kHead, endKey(onHead.sender, p), endKey(onHead.receiver, p), endKey(onBase.sender, p), endKey(onBase.receiver, p)].join('/');
+        let outcome = outcomes.get(key);
+        if (!outcome) {
+          const decidedHead = { sender: cHead.decisionAt(onHead.sender, p), receiver: cHead.decisionAt(onHead.receiver, p) };
+          const decidedBase = { sender: cBase.decisionAt(onBase.sender, p), receiver: cBase.decisionAt(onBase.receiver, p) };
+          const at = decidingEnd(change, decidedBase, decidedHead);
+          const head = decision(decidedHead, at);
+          const base = decision(decidedBase, at);
+          const sig = [change, JSON.stringify(head), JSON.stringify(base), kBase, kHead].join('\u0000');
+          let signature = signatureIds.get(sig);
+          if (signature === undefined) signatureIds.set(sig, (signature = signatureIds.size));
+          outcome = { signature, change, head, base, kubernetes: { base: kBase, head: kHead } };
+          outcomes.set(key, outcome);
+        }
+        const entry = signatures.get(outcome.signature);
         if (entry) entry.points.push(p);
-        else signatures.set(sig, { change, head, base, kubernetes: k, points: [p] });
+        else signatures.set(outcome.signature, { outcome, points: [p] });
       }
-      for (const [sig, s] of signatures) {
+      for (const [signature, { outcome: s, points }] of signatures) {
         for (const pair of pairs) {
-          const edgeKey = `${sig}\u0000${pair.from.nodeKey}\u0000${pair.to.nodeKey}`;
+          const edgeKey = `${signature}\u0000${pair.from.nodeKey}\u0000${pair.to.nodeKey}`;
           let edge = edges.get(edgeKey);
           if (!edge) {
             edge = { change: s.change, from: pair.from.node, to: pair.to.node, head: s.head, base: s.base, kubernetes: s.kubernetes, points: new Set() };
             edges.set(edgeKey, edge);
           }
-          for (const p of s.points) edge.points.add(p);
+          for (const p of points) edge.points.add(p);
         }
       }
     };
     const contrail = cBase.changedEnds(cHead, classes.map((c) => [c.ids[0]!, c.ids[1]!] as const));
     const kChanged = (c: EndClass, direction: 'ingress' | 'egress') =>
       this.kBase.endSignature(c.ids[2]!, direction) !== this.kHead.endSignature(c.ids[3]!, direction);
-    const sends = classes.map((c, i) => contrail.senders[i]! || kChanged(c, 'egress'));
-    const receives = classes.map((c, i) => contrail.receivers[i]! || kChanged(c, 'ingress'));
-    this.visitPairs(evaluators, classes, {
-      sends,
-      receives,
-      visit: (src, dst, masks) => {
-        record(src, dst, masks);
-        return true;
-      },
+    const comparisons: Comparison[] = [
+      { base: cBase, head: cHead, changed: contrail },
+      { base: this.kBase, head: this.kHead, changed: { senders: classes.map((c) => kChanged(c, 'egress')), receivers: classes.map((c) => kChanged(c, 'ingress')) } },
+    ];
+    this.visitPairs(comparisons, classes, (src, dst, masks) => {
+      record(src, dst, masks);
+      return true;
     });
 
     const byChange = (c: EdgeDraft['change']) =>
@@ -172,38 +202,83 @@ export class ConnectivityComparer implements FlowComparer {
     const eb = new ContrailEvaluator(b, this.input.inventory, this.space);
     const classes = this.classesOf([ea, eb]);
     const changed = ea.changedEnds(eb, classes.map((c) => [c.ids[0]!, c.ids[1]!] as const));
-    return this.visitPairs([ea, eb], classes, { sends: changed.senders, receives: changed.receivers, visit: (_s, _d, [ma, mb]) => sameMask(ma!, mb!) });
+    // Any pair visited differs.
+    return this.visitPairs([{ base: ea, head: eb, changed }], classes, () => false);
   }
 
   /**
-   * Calls `visit` with every evaluator's mask (copies) for each class pair with a pod at one end,
-   * sender by sender in class order, until it returns false; returns false then. A pair whose
-   * sender does not `send` differently and whose receiver does not `receive` differently has the
-   * same masks on every side (the callers tell which ends changed) and is skipped, unless the input is
-   * `exhaustive`. A changed sender's pairs come from one row per evaluator; the few changed
-   * receivers of an unchanged sender, pair by pair.
+   * Calls `visit` with every evaluator's mask (copies) for each class pair with a pod at one end on
+   * which some comparison's base and head masks differ, sender by sender in class order, receivers
+   * in class order, until it returns false; returns false then. Each comparison finds where it
+   * differs among the flows it may answer differently (the callers tell which), the cheapest way
+   * (findDifferences); the input `exhaustive` compares every pair, pair by pair (the reference).
    */
-  private visitPairs(
-    evaluators: readonly PairEvaluator[],
-    classes: readonly EndClass[],
-    only: { sends: readonly boolean[]; receives: readonly boolean[]; visit: (src: EndClass, dst: EndClass, masks: readonly PointMask[]) => boolean },
-  ): boolean {
-    const W = this.space.words;
-    const exhaustive = this.input.exhaustive === true;
-    const receivers = classes.flatMap((c, i) => (exhaustive || only.receives[i] ? [c] : []));
-    for (let s = 0; s < classes.length; s++) {
-      const src = classes[s]!;
-      const rowWise = !exhaustive && only.sends[s]!;
-      const rows = rowWise ? evaluators.map((e, i) => e.allowedRow(src.ids[i]!)) : undefined;
-      for (const dst of rowWise ? classes : receivers) {
-        if (!src.hasPod && !dst.hasPod) continue;
-        const masks = rows
-          ? rows.map((row, i) => row.slice(dst.ids[i]! * W, dst.ids[i]! * W + W))
-          : evaluators.map((e, i) => e.allowedMask(src.ids[i]!, dst.ids[i]!).slice());
-        if (!only.visit(src, dst, masks)) return false;
+  private visitPairs(comparisons: readonly Comparison[], classes: readonly EndClass[], visit: Visit): boolean {
+    const evaluators = comparisons.flatMap((c) => [c.base, c.head]);
+    const masksOf = (src: EndClass, dst: EndClass) => evaluators.map((e, i) => e.allowedMask(src.ids[i]!, dst.ids[i]!).slice());
+    if (this.input.exhaustive === true) {
+      for (const src of classes) {
+        for (const dst of classes) {
+          if (!src.hasPod && !dst.hasPod) continue;
+          const masks = masksOf(src, dst);
+          if (comparisons.some((_, k) => !sameMask(masks[2 * k]!, masks[2 * k + 1]!)) && !visit(src, dst, masks)) return false;
+        }
       }
+      return true;
+    }
+    // Pairs as sender * n + receiver: in ascending order, sender by sender.
+    const n = classes.length;
+    const found: number[] = [];
+    comparisons.forEach((c, k) => this.findDifferences(c, k, classes, found));
+    const pairs = Float64Array.from(found).sort();
+    for (let i = 0; i < pairs.length; i++) {
+      if (i > 0 && pairs[i] === pairs[i - 1]) continue;
+      const src = classes[Math.floor(pairs[i]! / n)]!;
+      const dst = classes[pairs[i]! % n]!;
+      if (!visit(src, dst, masksOf(src, dst))) return false;
     }
     return true;
+  }
+
+  /**
+   * Adds to `found` each class pair (sender index s, receiver index d, as s * n + d; a pod at one
+   * end) on which comparison `k` differs. Its changed senders' flows come from one row per
+   * evaluator, its changed receivers' from one column (pair by pair for an evaluator without
+   * columns), its changed pairs one by one.
+   */
+  private findDifferences(c: Comparison, k: number, classes: readonly EndClass[], found: number[]): void {
+    const W = this.space.words;
+    const n = classes.length;
+    const { senders, receivers, pairs = [] } = c.changed;
+    // The comparison's class ids, and which classes have a pod, by class index.
+    const onB = Int32Array.from(classes, (x) => x.ids[2 * k]!);
+    const onH = Int32Array.from(classes, (x) => x.ids[2 * k + 1]!);
+    const pod = Uint8Array.from(classes, (x) => (x.hasPod ? 1 : 0));
+    for (let s = 0; s < n; s++) {
+      if (!senders[s]) continue;
+      const rowB = c.base.allowedRow(onB[s]!);
+      const rowH = c.head.allowedRow(onH[s]!);
+      for (let d = 0; d < n; d++) {
+        if ((pod[s] || pod[d]) && !sameWords(rowB, onB[d]! * W, rowH, onH[d]! * W, W)) found.push(s * n + d);
+      }
+    }
+    for (let d = 0; d < n; d++) {
+      if (!receivers[d]) continue;
+      const columnB = c.base.allowedColumn?.(onB[d]!);
+      const columnH = c.head.allowedColumn?.(onH[d]!);
+      for (let s = 0; s < n; s++) {
+        // A changed sender's flows were compared in its row.
+        if (senders[s] || !(pod[s] || pod[d])) continue;
+        // From the column, or else the evaluator's buffer for the pair.
+        const maskB = columnB ?? c.base.allowedMask(onB[s]!, onB[d]!);
+        const maskH = columnH ?? c.head.allowedMask(onH[s]!, onH[d]!);
+        if (!sameWords(maskB, columnB ? onB[s]! * W : 0, maskH, columnH ? onH[s]! * W : 0, W)) found.push(s * n + d);
+      }
+    }
+    for (const [s, d] of pairs) {
+      if (senders[s] || receivers[d] || !(pod[s] || pod[d])) continue;
+      if (!sameMask(c.base.allowedMask(onB[s]!, onB[d]!), c.head.allowedMask(onH[s]!, onH[d]!))) found.push(s * n + d);
+    }
   }
 
   /**
@@ -278,8 +353,6 @@ interface EndClass {
 interface NodePair {
   readonly from: End;
   readonly to: End;
-  readonly fromEnd: FlowEnd;
-  readonly toEnd: FlowEnd;
 }
 
 /**
@@ -292,10 +365,15 @@ function nodePairs(src: EndClass, dst: EndClass): NodePair[] {
     for (const to of dst.members) {
       if (from === to || (!('pod' in from.end) && !('pod' in to.end))) continue;
       const key = `${from.nodeKey}\u0000${to.nodeKey}`;
-      if (!out.has(key)) out.set(key, { from, to, fromEnd: from.end, toEnd: to.end });
+      if (!out.has(key)) out.set(key, { from, to });
     }
   }
   return [...out.values()];
+}
+
+/** A changed point's place in the report: its edge's signature (by number) and what the edge shows. */
+interface Outcome extends Omit<EdgeDraft, 'from' | 'to' | 'points'> {
+  readonly signature: number;
 }
 
 interface EdgeDraft {
@@ -346,6 +424,12 @@ function decision(d: Decided, at: 'sender' | 'receiver'): Decision {
 
 function sameMask(a: PointMask, b: PointMask): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether `a`'s `n` words from `i` equal `b`'s from `j` (masks in a row buffer). */
+function sameWords(a: Uint32Array, i: number, b: Uint32Array, j: number, n: number): boolean {
+  for (let w = 0; w < n; w++) if (a[i + w] !== b[j + w]) return false;
   return true;
 }
 

@@ -10,10 +10,14 @@
  * evaluator. Workloads are grouped in classes (same tags, same address-group membership); per
  * class the rules it can match are indexed by position, so one end of a class pair is a short
  * merge of a few sorted lists, answered on all probe points at once as a bit mask.
+ *
+ * Sized for tens of thousands of workloads and rules: nothing here is held or computed per class
+ * and rule (or per class and address group); a class holds the entries it matches, found through
+ * indexes by tag and by address group, and an address finds its groups by prefix lookups.
  */
 import { diffArrays } from 'diff';
 import { cmp } from '../diagnostics.js';
-import type { Endpoint, FirewallRule, Service, Snapshot } from '../snapshot/model.js';
+import type { ApplicationPolicySet, Endpoint, FirewallRule, Service, Snapshot } from '../snapshot/model.js';
 import { POLICY_MANAGEMENT } from '../snapshot/model.js';
 import { workloadTags } from '../snapshot/workload-tags.js';
 import { type Address, type Cidr, familyBits, parseAddress } from '../net/ip.js';
@@ -43,13 +47,32 @@ export interface ContrailDecision {
 
 export const IMPLICIT = 'implicit';
 
+const NO_ENTRIES = new Int32Array(0);
+
 /** Beyond this many entries changed between two lists, changedEnds takes every end using them as changed. */
 const MAX_ENTRY_EDITS = 5000;
+
+/**
+ * A flow evaluated alone costs about this many flows of a row or a column (which share the fixed
+ * end's entries and the answers of alike ends): changedEnds gives a changed entry's flows one by
+ * one while its larger side has fewer than 1/PAIR_COST of the ends, else by rows or columns.
+ */
+const PAIR_COST = 4;
 
 /** Source ports a probe is taken to come from (Linux's default ephemeral range). */
 const EPHEMERAL = { start: 32768, end: 60999 };
 
-type MatchEndpoint = { kind: 'any' } | { kind: 'tags'; tags: readonly string[] } | { kind: 'group'; group: number };
+/**
+ * `key` and `next`: the tags a list indexes a tag endpoint under, its rarest and (when it has
+ * another) its next rarest (any of its tags would do: a workload must carry them all).
+ */
+type MatchEndpoint = { kind: 'any' } | { kind: 'tags'; tags: readonly string[]; key: string; next?: string } | { kind: 'group'; group: number };
+
+/** The entries whose endpoint (at one end) has a tag as its key: those of that tag alone, and the others by their `next` tag. */
+interface TagBucket {
+  readonly alone: number[];
+  readonly byNext: Map<string, number[]>;
+}
 
 /** A rule oriented initiator -> responder (a `<>` rule gives two, at the same position). */
 interface Entry {
@@ -68,27 +91,71 @@ interface RuleList {
   readonly entries: readonly Entry[];
   /** Entries with `any` at both ends, ascending. */
   readonly anyAny: Int32Array;
-  /** Candidate indexes: entries whose initiator (responder) names this tag first, or an address group. */
-  readonly initByTag: Map<string, number[]>;
-  readonly respByTag: Map<string, number[]>;
-  readonly initByGroup: number[];
-  readonly respByGroup: number[];
-  /** By entry: the classes that match its responder endpoint (specific endpoints only), as indexed so far. */
+  /**
+   * Candidate indexes: the entries whose initiator (responder) endpoint is a tag list, by its index
+   * tags, or an address group, by group; a class looks up only its own tags (pairs of them) and
+   * groups, and finds few entries it does not match.
+   */
+  readonly initByTag: Map<string, TagBucket>;
+  readonly respByTag: Map<string, TagBucket>;
+  readonly initByGroup: Map<number, number[]>;
+  readonly respByGroup: Map<number, number[]>;
+  /**
+   * By entry specific at both ends, with a tag list at that end: the classes that match its
+   * initiator (responder), as indexed so far. A row finds through them the receivers a sender's
+   * entries name; a column, the senders (evaluateLine; ends named by a group go by group).
+   */
+  readonly initiators: number[][];
   readonly responders: number[][];
   /** By class id: the class's index in this list, once computed. */
   readonly indexes: (ListIndex | undefined)[];
+  /** The entries address groups match, by set of groups (`EndClass.groups` joined). */
+  readonly byGroups: Map<string, GroupIndex>;
+  /** See ListIndex.asSender. */
+  readonly profiles: Map<string, number>;
 }
 
-/** Where a class appears in one list: entry indexes, ascending. */
-interface ListIndex {
-  /** Initiator `any`, responder matches this class (used when this class receives). */
+/**
+ * Entry indexes, ascending, by how they match an end. An entry specific at both ends is listed by
+ * the kind of its other end, so that a flow's such entries are a join of two short tag lists
+ * (specificBetween), not a walk of every ipBlock rule of the cluster.
+ */
+interface Roles {
+  /** Initiator `any`, responder matches (used when the end receives). */
   readonly asResponder: Int32Array;
-  /** Initiator matches this class, responder `any` (used when it sends). */
+  /** Initiator matches, responder `any` (used when it sends). */
   readonly asInitiator: Int32Array;
-  /** Initiator matches this class, responder specific (checked against the receiver's `responds`). */
-  readonly asInitiatorSpecific: Int32Array;
-  /** By entry index: 1 when this class matches the entry's responder endpoint. */
-  readonly responds: Uint8Array;
+  /** Initiator matches, responder a tag list; an address group. */
+  readonly toTags: Int32Array;
+  readonly toGroups: Int32Array;
+  /** Initiator a tag list; an address group; responder matches. */
+  readonly fromTags: Int32Array;
+  readonly fromGroups: Int32Array;
+}
+
+/**
+ * The entries a set of address groups matches, shared by every class in exactly those groups:
+ * ipBlock rules make groups such as 0.0.0.0/0 or the pod network, which hold every pod, and their
+ * entries would otherwise be copied into every class.
+ */
+interface GroupIndex extends Roles {
+  /** Its number in the list. */
+  readonly id: number;
+  readonly groups: ReadonlySet<number>;
+}
+
+/** Where a class appears in one list: the entries its tags match (its own) and those its address groups match. */
+interface ListIndex {
+  readonly tagged: Roles;
+  readonly grouped: GroupIndex;
+  /**
+   * Numbers (in the list's `profiles`) equal for classes with the same groups and the same entries
+   * with `any` at the other end, as the sender (`asSender`, the other end of a column) or as the
+   * receiver (`asReceiver`, of a row): such ends get the same answer unless an entry specific at
+   * both ends names them.
+   */
+  readonly asSender: number;
+  readonly asReceiver: number;
 }
 
 export interface EndDecisions {
@@ -96,6 +163,16 @@ export interface EndDecisions {
   readonly allowed: PointMask;
   /** By point: the deciding entry, -1 when none matched. */
   readonly deciders: Int32Array;
+}
+
+/** What changedEnds finds: the flows that a change of rules may decide differently, by end index. */
+export interface ChangedEnds {
+  /** Every flow from these ends. */
+  readonly senders: boolean[];
+  /** Every flow to these ends. */
+  readonly receivers: boolean[];
+  /** And these flows: [sender, receiver], ascending, without repeats. */
+  readonly pairs: (readonly [number, number])[];
 }
 
 export interface ClassPairDecisions {
@@ -106,8 +183,11 @@ export interface ClassPairDecisions {
 interface EndClass {
   /** Sorted tag names; null for an outside address. */
   readonly tags: ReadonlySet<string> | null;
-  /** By address group index: 1 when the end's address lies in the group. */
-  readonly groups: Uint8Array;
+  /** Of those, the tags a rule or policy set names. */
+  readonly named: readonly string[];
+  /** The address groups holding the end's address, ascending. */
+  readonly groups: readonly number[];
+  readonly inGroup: ReadonlySet<number>;
   /** The rule list of the workload (pods only). */
   readonly list: number;
 }
@@ -117,15 +197,40 @@ const lowerType = (tag: string): string => {
   return eq < 0 ? tag.toLowerCase() : `${tag.slice(0, eq).toLowerCase()}${tag.slice(eq)}`;
 };
 
-function inPrefix(c: Cidr, a: Address): boolean {
-  if (c.family !== a.family) return false;
-  if (a.family === 4) {
-    // Plain numbers for IPv4: this runs for every workload against every address group.
-    const size = 2 ** (32 - c.len);
-    return Math.floor(Number(a.value) / size) === Math.floor(Number(c.network) / size);
+/**
+ * The address groups holding an address, by lookup instead of a test of every prefix: prefixes by
+ * family and length, keyed by their network part, so an address costs one lookup per distinct
+ * prefix length (there are thousands of groups and tens of thousands of addresses).
+ */
+class GroupsByPrefix {
+  private readonly byFamily = new Map<number, Map<number, Map<number | bigint, number[]>>>();
+
+  add(c: Cidr, group: number): void {
+    let byLength = this.byFamily.get(c.family);
+    if (!byLength) this.byFamily.set(c.family, (byLength = new Map()));
+    let byNetwork = byLength.get(c.len);
+    if (!byNetwork) byLength.set(c.len, (byNetwork = new Map()));
+    const key = networkKey(c.network, c.family, c.len);
+    const groups = byNetwork.get(key);
+    if (groups) groups.push(group);
+    else byNetwork.set(key, [group]);
   }
-  const shift = BigInt(familyBits(c.family) - c.len);
-  return a.value >> shift === c.network >> shift;
+
+  /** Ascending, without repeats. */
+  groupsOf(a: Address): number[] {
+    const found = new Set<number>();
+    for (const [len, byNetwork] of this.byFamily.get(a.family) ?? []) {
+      for (const g of byNetwork.get(networkKey(a.value, a.family, len)) ?? []) found.add(g);
+    }
+    return [...found].sort((x, y) => x - y);
+  }
+}
+
+/** The network part of an address for a prefix length: equal for an address and a prefix exactly when the prefix holds it. */
+function networkKey(value: bigint, family: Address['family'], len: number): number | bigint {
+  // Plain numbers for IPv4: this runs for every workload and every prefix length.
+  if (family === 4) return Math.floor(Number(value) / 2 ** (32 - len));
+  return value >> BigInt(familyBits(family) - len);
 }
 
 const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp', '132': 'sctp' };
@@ -142,18 +247,60 @@ function serviceMatches(service: Service, point: ProbePoint): boolean {
 
 export const ruleFqName = (name: string): string => `${POLICY_MANAGEMENT}:${name}`;
 
+interface WorkloadTags {
+  readonly podTags: ReadonlyMap<InventoryPod, readonly string[]>;
+  /** How many workloads carry each tag: a list indexes a tag endpoint under its rarest tag. */
+  readonly carrying: ReadonlyMap<string, number>;
+}
+
+/** By inventory, then cluster: the diff makes several evaluators over one inventory, and they share these. */
+const workloadTagsCache = new WeakMap<Inventory, Map<string, WorkloadTags>>();
+
+/** The tags of the inventory's workloads in a cluster. */
+function workloadTagsOf(inventory: Inventory, cluster: string): WorkloadTags {
+  let byCluster = workloadTagsCache.get(inventory);
+  if (!byCluster) workloadTagsCache.set(inventory, (byCluster = new Map()));
+  let found = byCluster.get(cluster);
+  if (!found) {
+    const nsLabels = new Map(inventory.namespaces.map((ns) => [ns.name, ns.labels]));
+    const podTags = new Map(inventory.pods.map((pod) => [pod, workloadTags(cluster, pod.namespace, nsLabels.get(pod.namespace) ?? [], pod.labels)]));
+    const carrying = new Map<string, number>();
+    for (const tags of podTags.values()) for (const t of tags) carrying.set(t, (carrying.get(t) ?? 0) + 1);
+    found = { podTags, carrying };
+    byCluster.set(cluster, found);
+  }
+  return found;
+}
+
 export class ContrailEvaluator {
   private readonly lists: RuleList[] = [];
   private readonly listByKey = new Map<string, number>();
   private readonly classes: EndClass[] = [];
   private readonly classByKey = new Map<string, number>();
   private readonly podClass = new Map<InventoryPod, number>();
+  /** The classes by tag (the tags rules name) and by address group: changedEnds lists an endpoint's classes from them. */
+  private readonly classesByTag = new Map<string, number[]>();
+  private readonly classesByGroup = new Map<number, number[]>();
   private readonly groups: { name: string; prefixes: Cidr[] }[];
   private readonly groupByName: Map<string, number>;
+  private readonly groupsByPrefix = new GroupsByPrefix();
   private readonly namedTags: ReadonlySet<string>;
-  private readonly scratch: { allowed: PointMask; undecided: PointMask; both: PointMask };
+  private readonly workloads: WorkloadTags;
+  /** The policy sets by name, with their tags as workloads carry them. */
+  private readonly policySets: readonly { readonly aps: ApplicationPolicySet; readonly tags: readonly string[] }[];
+  /** Address-group memberships by key (`EndClass.groups` joined): one Set per distinct membership. */
+  private readonly memberships = new Map<string, ReadonlySet<number>>();
+  /** Buffers of one evaluation; `heads`: a position in each list firstMatch merges. */
+  private readonly scratch: { allowed: PointMask; undecided: PointMask; both: PointMask; heads: Int32Array };
   private readonly nsLabels: Map<string, readonly (readonly [string, string])[]>;
   private readonly full: PointMask;
+  /** The rule lists of the pod classes (cached while no class is added). */
+  private podLists: { classes: number; lists: Set<number> } | undefined;
+  /** The buffers of allowedRow and allowedColumn. */
+  private lines: { out: Uint32Array; byList: Map<number, Uint32Array>; buckets: number[][] } | undefined;
+  private readonly texts: string[][] = [];
+  /** For entryTexts: each endpoint's and each service mask's text, once. */
+  private readonly pieceTexts = new Map<MatchEndpoint | PointMask, string>();
 
   constructor(
     private readonly snapshot: Snapshot,
@@ -169,12 +316,15 @@ export class ContrailEvaluator {
         return a ? [{ family: a.family, network: a.value, len: p.len }] : [];
       }),
     }));
+    this.groups.forEach((g, i) => g.prefixes.forEach((c) => this.groupsByPrefix.add(c, i)));
     this.groupByName = new Map(this.groups.map((g, i) => [g.name, i]));
     this.namedTags = new Set([
       ...snapshot.policySets.flatMap((aps) => aps.tags.map(lowerType)),
       ...snapshot.rules.flatMap((r) => [r.endpoint1, r.endpoint2].flatMap((ep) => ('tags' in ep ? ep.tags.map(lowerType) : []))),
     ]);
-    this.scratch = { allowed: space.empty(), undecided: space.empty(), both: space.empty() };
+    this.workloads = workloadTagsOf(inventory, snapshot.cluster);
+    this.policySets = [...snapshot.policySets].sort((a, b) => cmp(a.name, b.name)).map((aps) => ({ aps, tags: aps.tags.map(lowerType) }));
+    this.scratch = { allowed: space.empty(), undecided: space.empty(), both: space.empty(), heads: new Int32Array(8) };
   }
 
   /** The class of a probe end; ends of one class get the same answer for every probe. */
@@ -187,33 +337,46 @@ export class ContrailEvaluator {
   }
 
   private classifyUncached(end: FlowEnd): number {
-    const address = 'pod' in end ? end.pod.ip : end.address;
-    const inGroups = this.groups.map((g) => (g.prefixes.some((c) => inPrefix(c, address)) ? '1' : '0')).join('');
-    const tags = 'pod' in end ? workloadTags(this.snapshot.cluster, end.pod.namespace, this.nsLabels.get(end.pod.namespace) ?? [], end.pod.labels) : null;
+    const groups = this.groupsByPrefix.groupsOf('pod' in end ? end.pod.ip : end.address);
+    const tags =
+      'pod' in end
+        ? (this.workloads.podTags.get(end.pod) ?? workloadTags(this.snapshot.cluster, end.pod.namespace, this.nsLabels.get(end.pod.namespace) ?? [], end.pod.labels))
+        : null;
     // A tag no rule and no policy set names cannot change a decision: classes ignore it.
-    const key = `${tags ? tags.filter((t) => this.namedTags.has(t)).join('\0') : '@'}\u0001${inGroups}`;
+    const named = tags?.filter((t) => this.namedTags.has(t));
+    const groupKey = groups.join(',');
+    const key = `${named ? named.join('\0') : '@'}\u0001${groupKey}`;
     let id = this.classByKey.get(key);
     if (id === undefined) {
       id = this.classes.length;
       const tagSet = tags ? new Set(tags) : null;
-      const groups = Uint8Array.from(inGroups, (ch) => (ch === '1' ? 1 : 0));
-      this.classes.push({ tags: tagSet, groups, list: tagSet ? this.listFor(tagSet) : -1 });
+      let inGroup = this.memberships.get(groupKey);
+      if (!inGroup) this.memberships.set(groupKey, (inGroup = new Set(groups)));
+      this.classes.push({ tags: tagSet, named: named ?? [], groups, inGroup, list: tagSet ? this.listFor(tagSet) : -1 });
       this.classByKey.set(key, id);
+      for (const t of named ?? []) push(this.classesByTag, t, id);
+      for (const g of groups) push(this.classesByGroup, g, id);
     }
     return id;
   }
 
   /** The ordered rule list of a workload with these tags (shared by every workload bound to the same sets). */
   private listFor(tags: ReadonlySet<string>): number {
-    const sets = this.snapshot.policySets
-      .filter((aps) => aps.tags.some((t) => tags.has(lowerType(t))))
-      .sort((a, b) => cmp(a.name, b.name));
+    const sets = this.policySets.filter((s) => s.tags.some((t) => tags.has(t))).map((s) => s.aps);
     const key = sets.map((s) => s.name).join('\0');
     let id = this.listByKey.get(key);
     if (id !== undefined) return id;
     const policies = new Map(this.snapshot.policies.map((p) => [p.name, p]));
     const rules = new Map(this.snapshot.rules.map((r) => [r.name, r]));
     const entries: Entry[] = [];
+    // Rules share a few services: one mask each.
+    const services = new Map<string, PointMask>();
+    const serviceMask = (sv: Service): PointMask => {
+      const key = `${sv.protocol}/${sv.dstPorts.start}-${sv.dstPorts.end}/${sv.srcPorts ? `${sv.srcPorts.start}-${sv.srcPorts.end}` : ''}`;
+      let mask = services.get(key);
+      if (!mask) services.set(key, (mask = this.space.where((pt) => serviceMatches(sv, pt))));
+      return mask;
+    };
     let hasPolicy = false;
     let position = 0;
     for (const aps of sets) {
@@ -224,48 +387,62 @@ export class ContrailEvaluator {
         for (const rref of [...fp.rules].sort((a, b) => cmp(a.sequence, b.sequence))) {
           const rule = rules.get(rref.name);
           if (!rule) continue;
-          const base = {
-            position,
-            rule,
-            firewallPolicy: fp.name,
-            pass: rule.action === 'pass',
-            service: this.space.where((pt) => serviceMatches(rule.service, pt)),
-          };
+          const pass = rule.action === 'pass';
+          const service = serviceMask(rule.service);
           const e1 = this.endpoint(rule.endpoint1);
           const e2 = this.endpoint(rule.endpoint2);
-          if (rule.direction !== '<') entries.push({ ...base, init: e1, resp: e2 });
-          if (rule.direction !== '>') entries.push({ ...base, init: e2, resp: e1 });
+          if (rule.direction !== '<') entries.push({ position, rule, firewallPolicy: fp.name, pass, service, init: e1, resp: e2 });
+          if (rule.direction !== '>') entries.push({ position, rule, firewallPolicy: fp.name, pass, service, init: e2, resp: e1 });
           position++;
         }
       }
     }
     const anyAny = entries.flatMap((e, i) => (e.init.kind === 'any' && e.resp.kind === 'any' ? [i] : []));
-    const initByTag = new Map<string, number[]>();
-    const respByTag = new Map<string, number[]>();
-    const initByGroup: number[] = [];
-    const respByGroup: number[] = [];
-    entries.forEach((e, i) => {
-      for (const [ep, byTag, byGroup] of [[e.init, initByTag, initByGroup], [e.resp, respByTag, respByGroup]] as const) {
-        if (ep.kind === 'group') byGroup.push(i);
-        else if (ep.kind === 'tags' && ep.tags.length > 0) {
-          const list = byTag.get(ep.tags[0]!);
-          if (list) list.push(i);
-          else byTag.set(ep.tags[0]!, [i]);
-        }
+    const initByTag = new Map<string, TagBucket>();
+    const respByTag = new Map<string, TagBucket>();
+    const initByGroup = new Map<number, number[]>();
+    const respByGroup = new Map<number, number[]>();
+    const index = (i: number, ep: MatchEndpoint, byTag: Map<string, TagBucket>, byGroup: Map<number, number[]>) => {
+      // An endpoint nothing matches (an empty tag list, an unknown group) is in no index.
+      if (ep.kind === 'group' && ep.group >= 0) push(byGroup, ep.group, i);
+      else if (ep.kind === 'tags' && ep.tags.length > 0) {
+        let bucket = byTag.get(ep.key);
+        if (!bucket) byTag.set(ep.key, (bucket = { alone: [], byNext: new Map() }));
+        if (ep.next === undefined) bucket.alone.push(i);
+        else push(bucket.byNext, ep.next, i);
       }
+    };
+    entries.forEach((e, i) => {
+      index(i, e.init, initByTag, initByGroup);
+      index(i, e.resp, respByTag, respByGroup);
     });
     id = this.lists.length;
     this.lists.push({
       hasPolicy, entries, anyAny: Int32Array.from(anyAny), initByTag, respByTag, initByGroup, respByGroup,
-      responders: entries.map(() => []), indexes: [],
+      initiators: entries.map(() => []), responders: entries.map(() => []), indexes: [], byGroups: new Map(), profiles: new Map(),
     });
     this.listByKey.set(key, id);
     return id;
   }
 
+  /** Rules share endpoints: one each. */
+  private readonly endpoints = new Map<string, MatchEndpoint>();
+
   private endpoint(ep: Endpoint): MatchEndpoint {
+    const text = 'any' in ep ? '*' : 'tags' in ep ? `t:${ep.tags.join('\0')}` : `g:${ep.addressGroup}`;
+    let found = this.endpoints.get(text);
+    if (!found) this.endpoints.set(text, (found = this.endpointUncached(ep)));
+    return found;
+  }
+
+  private endpointUncached(ep: Endpoint): MatchEndpoint {
     if ('any' in ep) return { kind: 'any' };
-    if ('tags' in ep) return { kind: 'tags', tags: ep.tags.map(lowerType) };
+    if ('tags' in ep) {
+      const tags = ep.tags.map(lowerType);
+      const carrying = (t: string) => this.workloads.carrying.get(t) ?? 0;
+      const [key = '', next] = [...new Set(tags)].sort((a, b) => carrying(a) - carrying(b) || cmp(a, b));
+      return { kind: 'tags', tags, key, ...(next !== undefined ? { next } : {}) };
+    }
     const name = ep.addressGroup.startsWith(`${POLICY_MANAGEMENT}:`) ? ep.addressGroup.slice(POLICY_MANAGEMENT.length + 1) : ep.addressGroup;
     return { kind: 'group', group: this.groupByName.get(name) ?? -1 };
   }
@@ -278,8 +455,21 @@ export class ContrailEvaluator {
         // An empty tag list would match every workload; Contrail treats it as no endpoint at all.
         return c.tags !== null && ep.tags.length > 0 && ep.tags.every((t) => c.tags!.has(t));
       case 'group':
-        return ep.group >= 0 && c.groups[ep.group] === 1;
+        return ep.group >= 0 && c.inGroup.has(ep.group);
     }
+  }
+
+  /** The classes classified so far that match a specific endpoint, ascending. */
+  private classesMatching(ep: Exclude<MatchEndpoint, { kind: 'any' }>): readonly number[] {
+    if (ep.kind === 'group') return ep.group >= 0 ? (this.classesByGroup.get(ep.group) ?? []) : [];
+    if (ep.tags.length === 0) return [];
+    // Those carrying its least common tag, then of them those carrying every tag.
+    let fewest: readonly number[] | undefined;
+    for (const t of ep.tags) {
+      const carriers = this.classesByTag.get(t) ?? [];
+      if (!fewest || carriers.length < fewest.length) fewest = carriers;
+    }
+    return fewest!.filter((c) => this.matches(ep, this.classes[c]!));
   }
 
   private indexOf(cls: number, list: number): ListIndex {
@@ -287,50 +477,76 @@ export class ContrailEvaluator {
     let ix = l.indexes[cls];
     if (ix) return ix;
     const c = this.classes[cls]!;
-    const asResponder: number[] = [];
-    const asInitiator: number[] = [];
-    const asInitiatorSpecific: number[] = [];
-    const responds = new Uint8Array(l.entries.length);
-    const initiates = new Uint8Array(l.entries.length);
-    // Only entries that name one of the class's tags first, or an address group, can match it.
-    const candidates = new Set<number>();
-    const consider = (ids: readonly number[] | undefined, side: 'init' | 'resp') => {
-      for (const i of ids ?? []) {
-        const e = l.entries[i]!;
-        if (side === 'init' ? this.matches(e.init, c) : this.matches(e.resp, c)) {
-          (side === 'init' ? initiates : responds)[i] = 1;
-          candidates.add(i);
+    // Only the entries indexed under the class's tags can match it by tags.
+    const init: number[] = [];
+    const resp: number[] = [];
+    const collect = (bucket: TagBucket | undefined, end: 'init' | 'resp', out: number[]) => {
+      if (!bucket) return;
+      for (const i of bucket.alone) out.push(i);
+      if (bucket.byNext.size === 0) return;
+      for (const t of c.named) {
+        for (const i of bucket.byNext.get(t) ?? []) {
+          const ep = l.entries[i]![end];
+          // Two tags: the class carries both; more: check the rest.
+          if ((ep.kind === 'tags' && ep.tags.length === 2) || this.matches(ep, c)) out.push(i);
         }
       }
     };
-    if (c.tags) for (const t of c.tags) {
-      consider(l.initByTag.get(t), 'init');
-      consider(l.respByTag.get(t), 'resp');
+    for (const t of c.named) {
+      collect(l.initByTag.get(t), 'init', init);
+      collect(l.respByTag.get(t), 'resp', resp);
     }
-    consider(l.initByGroup, 'init');
-    consider(l.respByGroup, 'resp');
-    for (const i of [...candidates].sort((a, b) => a - b)) {
-      const e = l.entries[i]!;
-      if (e.init.kind === 'any' && responds[i]) asResponder.push(i);
-      if (initiates[i] && e.resp.kind === 'any') asInitiator.push(i);
-      if (initiates[i] && e.resp.kind !== 'any') asInitiatorSpecific.push(i);
-    }
-    // Receivers with the same entries share one array: a row evaluates each such list once.
-    const respKey = asResponder.join(',');
-    let shared = this.respInterned.get(respKey);
-    if (!shared) {
-      shared = Int32Array.from(asResponder);
-      this.respInterned.set(respKey, shared);
-    }
+    const tagged = this.roles(l, init, resp);
+    const grouped = this.groupIndex(l, c);
+    const profile = (key: string) => {
+      let id = l.profiles.get(key);
+      if (id === undefined) l.profiles.set(key, (id = l.profiles.size));
+      return id;
+    };
     ix = {
-      asResponder: shared,
-      asInitiator: Int32Array.from(asInitiator),
-      asInitiatorSpecific: Int32Array.from(asInitiatorSpecific),
-      responds,
+      tagged,
+      grouped,
+      asSender: profile(`s${tagged.asInitiator.join(',')}/${grouped.id}`),
+      asReceiver: profile(`r${tagged.asResponder.join(',')}/${grouped.id}`),
     };
     l.indexes[cls] = ix;
-    for (const i of candidates) if (responds[i] && l.entries[i]!.resp.kind !== 'any') l.responders[i]!.push(cls);
+    for (const ids of [tagged.toTags, tagged.toGroups]) for (const i of ids) l.initiators[i]!.push(cls);
+    for (const ids of [tagged.fromTags, tagged.fromGroups]) for (const i of ids) l.responders[i]!.push(cls);
     return ix;
+  }
+
+  private groupIndex(l: RuleList, c: EndClass): GroupIndex {
+    const key = c.groups.join(',');
+    let gx = l.byGroups.get(key);
+    if (!gx) {
+      const init: number[] = [];
+      const resp: number[] = [];
+      for (const g of c.groups) {
+        for (const i of l.initByGroup.get(g) ?? []) init.push(i);
+        for (const i of l.respByGroup.get(g) ?? []) resp.push(i);
+      }
+      gx = { ...this.roles(l, init, resp), id: l.byGroups.size, groups: c.inGroup };
+      l.byGroups.set(key, gx);
+    }
+    return gx;
+  }
+
+  /** The entries an end matches as initiator and as responder, by role; each entry is under one key per end, so listed once. */
+  private roles(l: RuleList, init: number[], resp: number[]): Roles {
+    init.sort((a, b) => a - b);
+    resp.sort((a, b) => a - b);
+    // By the kind of the other end: any, tags, group.
+    const by = (ids: readonly number[], other: 'init' | 'resp'): [Int32Array, Int32Array, Int32Array] => {
+      const out: [number[], number[], number[]] = [[], [], []];
+      for (const i of ids) {
+        const kind = l.entries[i]![other].kind;
+        out[kind === 'any' ? 0 : kind === 'tags' ? 1 : 2].push(i);
+      }
+      return [Int32Array.from(out[0]), Int32Array.from(out[1]), Int32Array.from(out[2])];
+    };
+    const [asInitiator, toTags, toGroups] = by(init, 'resp');
+    const [asResponder, fromTags, fromGroups] = by(resp, 'init');
+    return { asResponder, asInitiator, toTags, toGroups, fromTags, fromGroups };
   }
 
   /**
@@ -346,48 +562,31 @@ export class ContrailEvaluator {
       deciders?.fill(-1);
       return allowed;
     }
-    allowed.fill(0);
     const s = this.indexOf(src, list);
     const r = this.indexOf(dst, list);
-    const undecided = this.scratch.undecided;
-    undecided.set(this.full);
-    let remaining = this.space.points.length;
-    const a = l.anyAny;
-    const b = r.asResponder;
-    const c = s.asInitiator;
-    const d = s.asInitiatorSpecific;
-    let ia = 0;
-    let ib = 0;
-    let ic = 0;
-    let id = 0;
-    const END = 0x7fffffff;
-    while (remaining > 0) {
-      // Skip specific-specific entries whose responder is not the receiver.
-      while (id < d.length && r.responds[d[id]!] === 0) id++;
-      const va = ia < a.length ? a[ia]! : END;
-      const vb = ib < b.length ? b[ib]! : END;
-      const vc = ic < c.length ? c[ic]! : END;
-      const vd = id < d.length ? d[id]! : END;
-      const next = Math.min(va, vb, vc, vd);
-      if (next === END) break;
-      if (va === next) ia++;
-      if (vb === next) ib++;
-      if (vc === next) ic++;
-      if (vd === next) id++;
-      const e = l.entries[next]!;
-      for (let w = 0; w < undecided.length; w++) {
-        const m = e.service[w]! & undecided[w]!;
-        if (m === 0) continue;
-        undecided[w] = undecided[w]! & ~m;
-        if (e.pass) allowed[w] = allowed[w]! | m;
-        if (deciders) for (let bit = 0; bit < 32; bit++) if (m & (1 << bit)) deciders[w * 32 + bit] = next;
-        remaining -= popcount(m);
-      }
-    }
-    if (deciders && remaining > 0) {
-      for (let i = 0; i < this.space.points.length; i++) if (hasPoint(undecided, i)) deciders[i] = -1;
-    }
+    const lists = [l.anyAny, r.tagged.asResponder, r.grouped.asResponder, s.tagged.asInitiator, s.grouped.asInitiator, this.specificBetween(l, src, s, dst, r)];
+    this.firstMatch(l, lists, allowed, 0, deciders);
     return allowed;
+  }
+
+  /**
+   * The entries specific at both ends that match `src` as initiator and `dst` as responder,
+   * ascending. Found from the short lists each class's tags give: an entry is named by the
+   * initiator's tags, or else (its initiator is a group) by the responder's tags, or else joins two
+   * groups; the long lists the groups give (every ipBlock rule of the cluster) are not walked.
+   */
+  private specificBetween(l: RuleList, src: number, s: ListIndex, dst: number, r: ListIndex): Int32Array {
+    const from = this.classes[src]!;
+    const to = this.classes[dst]!;
+    const out: number[] = [];
+    // Tags at both ends: in the sender's list and in the receiver's.
+    intersectSorted(s.tagged.toTags, r.tagged.fromTags, out);
+    // An address group at one end: the other end's tags name the entry.
+    for (const e of s.tagged.toGroups) if (to.inGroup.has(groupOf(l.entries[e]!.resp))) out.push(e);
+    for (const e of r.tagged.fromGroups) if (from.inGroup.has(groupOf(l.entries[e]!.init))) out.push(e);
+    // Groups at both ends.
+    for (const e of s.grouped.toGroups) if (to.inGroup.has(groupOf(l.entries[e]!.resp))) out.push(e);
+    return out.length ? Int32Array.from(out).sort() : NO_ENTRIES;
   }
 
   /** Points on which Contrail lets the flow from class `src` to class `dst` through (both ends pass); a buffer, as evaluateList. */
@@ -407,154 +606,212 @@ export class ContrailEvaluator {
 
   /**
    * The points on which Contrail lets flows from class `src` through to every class classified so
-   * far (class R's mask at `R * space.words`). Each list is evaluated once per row: the sender's
-   * side of it (entries that match `src` whatever the receiver) is merged once, and each receiver
-   * adds only the few entries that name it. A buffer, valid until the next call.
+   * far (class R's mask at `R * space.words`). A buffer, valid until the next allowedRow or
+   * allowedColumn.
    */
   allowedRow(src: number): Uint32Array {
+    return this.allowedLine(src, 'sender');
+  }
+
+  /** The points on which Contrail lets flows from every class classified so far through to `dst` (class S's mask at `S * space.words`); a buffer, as allowedRow. */
+  allowedColumn(dst: number): Uint32Array {
+    return this.allowedLine(dst, 'receiver');
+  }
+
+  /**
+   * A row (`fixed` is the sender) or a column (`fixed` is the receiver), by the other end's class.
+   * Each pod list is evaluated once over the line (evaluateLine), and each flow then takes the
+   * sender's list's answer and the receiver's.
+   */
+  private allowedLine(fixed: number, role: 'sender' | 'receiver'): Uint32Array {
     const W = this.space.words;
     const n = this.classes.length;
-    if (!this.rows || this.rows.out.length < n * W) this.rows = { out: new Uint32Array(n * W), byList: new Map(), buckets: [] };
-    const rows = this.rows;
-    const s = this.classes[src]!;
+    if (!this.lines || this.lines.out.length < n * W) this.lines = { out: new Uint32Array(n * W), byList: new Map(), buckets: [] };
+    const lines = this.lines;
     if (!this.podLists || this.podLists.classes !== n) {
       this.podLists = { classes: n, lists: new Set(this.classes.flatMap((c) => (c.tags ? [c.list] : []))) };
     }
     for (const list of this.podLists.lists) {
-      let buf = rows.byList.get(list);
+      let buf = lines.byList.get(list);
       if (!buf || buf.length < n * W) {
         buf = new Uint32Array(n * W);
-        rows.byList.set(list, buf);
+        lines.byList.set(list, buf);
       }
-      this.evaluateRow(list, src, buf);
+      this.evaluateLine(list, fixed, role, buf);
     }
-    const out = rows.out;
+    const out = lines.out;
     const full = this.full;
-    const sender = s.tags ? rows.byList.get(s.list)! : undefined;
+    const f = this.classes[fixed]!;
+    const atFixed = f.tags ? lines.byList.get(f.list)! : undefined;
     // The usual case: one list for every pod; then both ends gave one answer.
-    if (this.podLists.lists.size === 1 && (!s.tags || this.podLists.lists.has(s.list))) {
-      const only = rows.byList.get([...this.podLists.lists][0]!)!;
-      for (let r = 0; r < n; r++) {
-        const base = r * W;
-        if (this.classes[r]!.tags || sender) out.set(only.subarray(base, base + W), base);
-        else out.set(full, base);
-      }
+    if (this.podLists.lists.size === 1 && (!f.tags || this.podLists.lists.has(f.list))) {
+      out.set(lines.byList.get([...this.podLists.lists][0]!)!.subarray(0, n * W));
+      // No list decides between two outside addresses.
+      if (!atFixed) for (let x = 0; x < n; x++) if (!this.classes[x]!.tags) out.set(full, x * W);
       return out;
     }
-    for (let r = 0; r < n; r++) {
-      const d = this.classes[r]!;
-      const receiver = d.tags ? rows.byList.get(d.list)! : undefined;
+    for (let x = 0; x < n; x++) {
+      const c = this.classes[x]!;
+      const atOther = c.tags ? lines.byList.get(c.list)! : undefined;
       for (let w = 0; w < W; w++) {
-        const i = r * W + w;
-        out[i] = (sender ? sender[i]! : full[w]!) & (receiver ? receiver[i]! : full[w]!);
+        const i = x * W + w;
+        out[i] = (atFixed ? atFixed[i]! : full[w]!) & (atOther ? atOther[i]! : full[w]!);
       }
     }
     return out;
   }
 
-  private readonly respInterned = new Map<string, Int32Array>();
-  /** The rule lists of the pod classes (cached while no class is added). */
-  private podLists: { classes: number; lists: Set<number> } | undefined;
-  private rows: { out: Uint32Array; byList: Map<number, Uint32Array>; buckets: number[][] } | undefined;
-
-  /** First match over `list` for flows from `src` to every class, into `out`. */
-  private evaluateRow(list: number, src: number, out: Uint32Array): void {
+  /**
+   * First match over `list` for the flows between `fixed` (in `role`) and every class, into `out`.
+   * The entries that match the fixed end whatever the other end are merged once, with those the
+   * other end's address groups add once per set of groups; each other end then adds its own
+   * entries (by its tags) and the specific entries that name both ends by tags.
+   */
+  private evaluateLine(list: number, fixed: number, role: 'sender' | 'receiver', out: Uint32Array): void {
     const W = this.space.words;
     const n = this.classes.length;
     const l = this.lists[list]!;
     if (!l.hasPolicy) {
-      for (let r = 0; r < n; r++) out.set(this.full, r * W);
+      for (let x = 0; x < n; x++) out.set(this.full, x * W);
       return;
     }
-    for (let r = l.indexes.length; r < n; r++) this.indexOf(r, list);
-    for (let r = 0; r < n; r++) if (!l.indexes[r]) this.indexOf(r, list);
-    const s = this.indexOf(src, list);
-    const senderSide = mergeSorted(l.anyAny, s.asInitiator);
-    const buckets = this.rows!.buckets;
+    for (let x = 0; x < n; x++) this.indexOf(x, list);
+    const f = this.indexOf(fixed, list);
+    const sends = role === 'sender';
+    const fixedSide = sends
+      ? mergeSorted(l.anyAny, f.tagged.asInitiator, f.grouped.asInitiator)
+      : mergeSorted(l.anyAny, f.tagged.asResponder, f.grouped.asResponder);
+    // Entries specific at both ends that match the fixed end: by the other ends they name (tags),
+    // or kept with the group they name (an address group).
+    const buckets = this.lines!.buckets;
     const touched: number[] = [];
-    for (const e of s.asInitiatorSpecific) {
-      for (const r of l.responders[e]!) {
-        let b = buckets[r];
-        if (!b) b = buckets[r] = [];
-        if (b.length === 0) touched.push(r);
+    const byGroup: [number, number][] = [];
+    const otherEnd = sends ? 'resp' : 'init';
+    const specific = sends
+      ? mergeSorted(f.tagged.toTags, f.tagged.toGroups, f.grouped.toTags, f.grouped.toGroups)
+      : mergeSorted(f.tagged.fromTags, f.tagged.fromGroups, f.grouped.fromTags, f.grouped.fromGroups);
+    for (const e of specific) {
+      const ep = l.entries[e]![otherEnd];
+      if (ep.kind === 'group') {
+        byGroup.push([e, ep.group]);
+        continue;
+      }
+      for (const x of (sends ? l.responders : l.initiators)[e]!) {
+        let b = buckets[x];
+        if (!b) b = buckets[x] = [];
+        if (b.length === 0) touched.push(x);
         b.push(e);
       }
     }
-    const undecided = this.scratch.undecided;
-    const empty: number[] = [];
-    const done = new Map<Int32Array, number>();
-    for (let r = 0; r < n; r++) {
-      const a = senderSide;
-      const b = buckets[r] ?? empty;
-      const c = l.indexes[r]!.asResponder;
-      if (b.length === 0) {
-        const same = done.get(c);
-        if (same !== undefined) {
-          out.copyWithin(r * W, same * W, same * W + W);
+    // By group index: the fixed end's side, the entries naming those groups and their own.
+    const bases: (Int32Array | undefined)[] = [];
+    const baseOf = (g: GroupIndex): Int32Array => {
+      let base = bases[g.id];
+      if (!base) {
+        const named = Int32Array.from(byGroup.flatMap(([e, group]) => (g.groups.has(group) ? [e] : [])));
+        base = bases[g.id] = mergeSorted(fixedSide, named, sends ? g.asResponder : g.asInitiator);
+      }
+      return base;
+    };
+    // Ends that no specific entry names by tags and alike as the other end get one answer.
+    const done = new Int32Array(l.profiles.size).fill(-1);
+    const lists: Int32Array[] = [NO_ENTRIES, NO_ENTRIES, NO_ENTRIES];
+    for (let x = 0; x < n; x++) {
+      const ix = l.indexes[x]!;
+      const b = buckets[x];
+      if (!b || b.length === 0) {
+        const profile = sends ? ix.asReceiver : ix.asSender;
+        const same = done[profile]!;
+        if (same >= 0) {
+          out.copyWithin(x * W, same * W, same * W + W);
           continue;
         }
-        done.set(c, r);
+        done[profile] = x;
       }
-      undecided.set(this.full);
-      let remaining = this.space.points.length;
-      let ia = 0;
-      let ib = 0;
-      let ic = 0;
-      const base = r * W;
-      for (let w = 0; w < W; w++) out[base + w] = 0;
-      const END = 0x7fffffff;
-      while (remaining > 0) {
-        const va = ia < a.length ? a[ia]! : END;
-        const vb = ib < b.length ? b[ib]! : END;
-        const vc = ic < c.length ? c[ic]! : END;
-        const next = va < vb ? (va < vc ? va : vc) : vb < vc ? vb : vc;
-        if (next === END) break;
-        if (va === next) ia++;
-        if (vb === next) ib++;
-        if (vc === next) ic++;
-        const e = l.entries[next]!;
-        for (let w = 0; w < W; w++) {
-          const m = e.service[w]! & undecided[w]!;
-          if (m === 0) continue;
-          undecided[w] = undecided[w]! & ~m;
-          if (e.pass) out[base + w] = out[base + w]! | m;
-          remaining -= popcount(m);
-        }
-      }
+      lists[0] = baseOf(ix.grouped);
+      lists[1] = b && b.length ? Int32Array.from(b) : NO_ENTRIES;
+      lists[2] = sends ? ix.tagged.asResponder : ix.tagged.asInitiator;
+      this.firstMatch(l, lists, out, x * W);
     }
-    for (const r of touched) buckets[r]!.length = 0;
+    for (const x of touched) buckets[x]!.length = 0;
   }
 
   /**
-   * The ends to evaluate again when this evaluator is compared with `other` (over the same
+   * The first match, point by point, over the union of ascending entry lists (an entry in several
+   * counts once): the points the deciding entries pass, into out[base, base + W); into `deciders`
+   * (by point), the deciding entry, -1 where none matched.
+   */
+  private firstMatch(l: RuleList, lists: readonly Int32Array[], out: Uint32Array, base: number, deciders?: Int32Array): void {
+    const W = this.space.words;
+    const undecided = this.scratch.undecided;
+    undecided.set(this.full);
+    let remaining = this.space.points.length;
+    const heads = this.scratch.heads;
+    heads.fill(0, 0, lists.length);
+    out.fill(0, base, base + W);
+    const END = 0x7fffffff;
+    while (remaining > 0) {
+      let next = END;
+      for (let k = 0; k < lists.length; k++) {
+        const list = lists[k]!;
+        if (heads[k]! < list.length && list[heads[k]!]! < next) next = list[heads[k]!]!;
+      }
+      if (next === END) break;
+      for (let k = 0; k < lists.length; k++) if (lists[k]![heads[k]!] === next) heads[k]!++;
+      const e = l.entries[next]!;
+      for (let w = 0; w < W; w++) {
+        const m = e.service[w]! & undecided[w]!;
+        if (m === 0) continue;
+        undecided[w] = undecided[w]! & ~m;
+        if (e.pass) out[base + w] = out[base + w]! | m;
+        if (deciders) for (let bit = 0; bit < 32; bit++) if (m & (1 << bit)) deciders[w * 32 + bit] = next;
+        remaining -= popcount(m);
+      }
+    }
+    if (deciders && remaining > 0) {
+      for (let i = 0; i < this.space.points.length; i++) if (hasPoint(undecided, i)) deciders[i] = -1;
+    }
+  }
+
+  /**
+   * The flows to evaluate again when this evaluator is compared with `other` (over the same
    * inventory and probe space): `ends[i]` is end i's class here and in `other`; every pair of ends
-   * whose verdict may differ has its sender in `senders` or its receiver in `receivers`.
+   * whose verdict may differ has its sender in `senders`, its receiver in `receivers` or is one of
+   * the `pairs`.
    *
    * Why that holds: at each end, a flow is decided by the first entry of that end's list that
    * matches both ends. The entries two lists share, in order (their longest common subsequence,
    * by content: action, service on the probe points, endpoints with address groups by their
    * prefixes), give both sides the same such sequence, so only a changed entry matching both ends
-   * can change a verdict. Its pairs are covered by its initiators or by its responders, whichever
-   * are fewer (a changed `any -> web` rule marks the few web ends, not every sender).
+   * can change a verdict. Its flows are given one by one when it names few ends at both sides (a
+   * changed port between two apps), else by its initiators or by its responders, whichever are
+   * fewer (a changed `any -> web` rule marks the few web ends, not every sender).
    */
-  changedEnds(other: ContrailEvaluator, ends: readonly (readonly [number, number])[]): { senders: boolean[]; receivers: boolean[] } {
+  changedEnds(other: ContrailEvaluator, ends: readonly (readonly [number, number])[]): ChangedEnds {
     const senders = ends.map(() => false);
     const receivers = ends.map(() => false);
+    const pairs = new Set<number>();
     const byLists = new Map<string, number[]>();
     ends.forEach(([a, b], i) => {
       const ca = this.classes[a]!;
       const cb = other.classes[b]!;
       if (!ca.tags || !cb.tags) return;
-      const key = `${ca.list}/${cb.list}`;
-      const members = byLists.get(key);
-      if (members) members.push(i);
-      else byLists.set(key, [i]);
+      push(byLists, `${ca.list}/${cb.list}`, i);
     });
-    const matching = (ev: ContrailEvaluator, side: 0 | 1, ep: MatchEndpoint): number[] =>
-      ends.flatMap(([a, b], i) => (ev.matches(ep, ev.classes[side === 0 ? a : b]!) ? [i] : []));
+    // The ends an endpoint matches, from the classes it matches on that side.
+    const endsOf = [new Map<number, number[]>(), new Map<number, number[]>()] as const;
+    ends.forEach(([a, b], i) => {
+      push(endsOf[0], a, i);
+      push(endsOf[1], b, i);
+    });
+    const all = ends.map((_, i) => i);
+    const matching = (ev: ContrailEvaluator, side: 0 | 1, ep: MatchEndpoint): readonly number[] =>
+      ep.kind === 'any' ? all : ev.classesMatching(ep).flatMap((c) => endsOf[side].get(c) ?? []);
     const cover = (rows: readonly number[], columns: readonly number[]) => {
       if (!rows.length || !columns.length) return;
-      if (rows.length <= columns.length) for (const i of rows) senders[i] = true;
+      if (Math.max(rows.length, columns.length) * PAIR_COST < ends.length) {
+        for (const i of rows) for (const j of columns) pairs.add(i * ends.length + j);
+      } else if (rows.length <= columns.length) for (const i of rows) senders[i] = true;
       else for (const i of columns) receivers[i] = true;
     };
     for (const members of byLists.values()) {
@@ -570,6 +827,8 @@ export class ContrailEvaluator {
         continue;
       }
       const inList = new Set(members);
+      // `members` is every end of `all` that uses these lists, in order.
+      const ofList = (xs: readonly number[]) => (xs === all ? members : xs.filter((i) => inList.has(i)));
       let ia = 0;
       let ib = 0;
       for (const ch of changes) {
@@ -584,29 +843,37 @@ export class ContrailEvaluator {
           const e = list.entries[k]!;
           const inits = matching(ev, side, e.init);
           const resps = matching(ev, side, e.resp);
-          cover(inits.filter((i) => inList.has(i)), resps); // decided at the sender
-          cover(inits, resps.filter((i) => inList.has(i))); // decided at the receiver
+          cover(ofList(inits), resps); // decided at the sender
+          cover(inits, ofList(resps)); // decided at the receiver
         }
         if (ch.removed) ia += n;
         else ib += n;
       }
     }
-    return { senders, receivers };
+    const flows = [...pairs].sort((a, b) => a - b).map((k) => [Math.floor(k / ends.length), k % ends.length] as const);
+    return { senders, receivers, pairs: flows };
   }
-
-  private readonly texts: string[][] = [];
 
   /** Each entry of a list as data, for changedEnds. */
   private entryTexts(list: number): string[] {
     let texts = this.texts[list];
     if (!texts) {
+      const once = <T extends MatchEndpoint | PointMask>(piece: T, text: (piece: T) => string): string => {
+        let found = this.pieceTexts.get(piece);
+        if (found === undefined) this.pieceTexts.set(piece, (found = text(piece)));
+        return found;
+      };
       const ep = (m: MatchEndpoint): string =>
-        m.kind === 'any'
-          ? '*'
-          : m.kind === 'tags'
-            ? `t:${m.tags.join('\u0002')}`
-            : `g:${m.group < 0 ? '-' : this.groups[m.group]!.prefixes.map((p) => `${p.family}/${p.network}/${p.len}`).join(',')}`;
-      texts = this.lists[list]!.entries.map((e) => `${e.pass ? 'pass' : 'deny'}\u0001${Array.from(e.service).join(',')}\u0001${ep(e.init)}\u0001${ep(e.resp)}`);
+        once(m, () =>
+          m.kind === 'any'
+            ? '*'
+            : m.kind === 'tags'
+              ? `t:${m.tags.join('\u0002')}`
+              : `g:${m.group < 0 ? '-' : this.groups[m.group]!.prefixes.map((p) => `${p.family}/${p.network}/${p.len}`).join(',')}`,
+        );
+      texts = this.lists[list]!.entries.map(
+        (e) => `${e.pass ? 'pass' : 'deny'}\u0001${once(e.service, (m) => Array.from(m).join(','))}\u0001${ep(e.init)}\u0001${ep(e.resp)}`,
+      );
       this.texts[list] = texts;
     }
     return texts;
@@ -620,7 +887,10 @@ export class ContrailEvaluator {
       const deciders = new Int32Array(this.space.points.length);
       return { list: c.list, allowed: this.evaluateList(c.list, src, dst, deciders).slice(), deciders };
     };
-    return { sender: at(src), receiver: at(dst) };
+    const sender = at(src);
+    // One list at both ends decides alike at both.
+    const receiver = sender && this.classes[dst]!.tags && this.classes[dst]!.list === sender.list ? sender : at(dst);
+    return { sender, receiver };
   }
 
   /** The decision at one end on one point, from `decide`. */
@@ -650,16 +920,45 @@ export class ContrailEvaluator {
   }
 }
 
-function mergeSorted(a: Int32Array, b: Int32Array): Int32Array {
-  const out = new Int32Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
+/** The ascending union of ascending lists (an entry in several once); one of them itself when the others are empty. */
+function mergeSorted(...lists: Int32Array[]): Int32Array {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? NO_ENTRIES;
+  const all = new Int32Array(nonEmpty.reduce((n, l) => n + l.length, 0));
   let k = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i]! <= b[j]!)) out[k++] = a[i++]!;
-    else out[k++] = b[j++]!;
+  for (const l of nonEmpty) {
+    all.set(l, k);
+    k += l.length;
   }
-  return out;
+  all.sort();
+  let out = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[out - 1]) all[out++] = all[i]!;
+  return all.subarray(0, out);
+}
+
+/** The entries in both ascending lists, appended to `out` ascending: each of the shorter looked up in the longer. */
+function intersectSorted(a: Int32Array, b: Int32Array, out: number[]): void {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  let lo = 0;
+  for (const x of short) {
+    let hi = long.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (long[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < long.length && long[lo] === x) out.push(x);
+  }
+}
+
+function groupOf(ep: MatchEndpoint): number {
+  return ep.kind === 'group' ? ep.group : -1;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
 
 function popcount(x: number): number {
