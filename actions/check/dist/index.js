@@ -33535,20 +33535,38 @@ function formatPoint(p2) {
 
 // src/simulate/contrail.ts
 var IMPLICIT = "implicit";
+var NO_ENTRIES = new Int32Array(0);
 var MAX_ENTRY_EDITS = 5e3;
+var PAIR_COST = 4;
 var EPHEMERAL = { start: 32768, end: 60999 };
 var lowerType = (tag) => {
   const eq = tag.indexOf("=");
   return eq < 0 ? tag.toLowerCase() : `${tag.slice(0, eq).toLowerCase()}${tag.slice(eq)}`;
 };
-function inPrefix(c3, a) {
-  if (c3.family !== a.family) return false;
-  if (a.family === 4) {
-    const size2 = 2 ** (32 - c3.len);
-    return Math.floor(Number(a.value) / size2) === Math.floor(Number(c3.network) / size2);
+var GroupsByPrefix = class {
+  byFamily = /* @__PURE__ */ new Map();
+  add(c3, group) {
+    let byLength = this.byFamily.get(c3.family);
+    if (!byLength) this.byFamily.set(c3.family, byLength = /* @__PURE__ */ new Map());
+    let byNetwork = byLength.get(c3.len);
+    if (!byNetwork) byLength.set(c3.len, byNetwork = /* @__PURE__ */ new Map());
+    const key3 = networkKey(c3.network, c3.family, c3.len);
+    const groups2 = byNetwork.get(key3);
+    if (groups2) groups2.push(group);
+    else byNetwork.set(key3, [group]);
   }
-  const shift = BigInt(familyBits(c3.family) - c3.len);
-  return a.value >> shift === c3.network >> shift;
+  /** Ascending, without repeats. */
+  groupsOf(a) {
+    const found = /* @__PURE__ */ new Set();
+    for (const [len, byNetwork] of this.byFamily.get(a.family) ?? []) {
+      for (const g2 of byNetwork.get(networkKey(a.value, a.family, len)) ?? []) found.add(g2);
+    }
+    return [...found].sort((x3, y2) => x3 - y2);
+  }
+};
+function networkKey(value, family, len) {
+  if (family === 4) return Math.floor(Number(value) / 2 ** (32 - len));
+  return value >> BigInt(familyBits(family) - len);
 }
 var PROTOCOL_NUMBERS = { "6": "tcp", "17": "udp", "132": "sctp" };
 function serviceMatches(service, point) {
@@ -33561,6 +33579,21 @@ function serviceMatches(service, point) {
   return !src || src.start <= EPHEMERAL.start && src.end >= EPHEMERAL.end;
 }
 var ruleFqName = (name) => `${POLICY_MANAGEMENT}:${name}`;
+var workloadTagsCache = /* @__PURE__ */ new WeakMap();
+function workloadTagsOf(inventory, cluster) {
+  let byCluster = workloadTagsCache.get(inventory);
+  if (!byCluster) workloadTagsCache.set(inventory, byCluster = /* @__PURE__ */ new Map());
+  let found = byCluster.get(cluster);
+  if (!found) {
+    const nsLabels = new Map(inventory.namespaces.map((ns2) => [ns2.name, ns2.labels]));
+    const podTags = new Map(inventory.pods.map((pod2) => [pod2, workloadTags(cluster, pod2.namespace, nsLabels.get(pod2.namespace) ?? [], pod2.labels)]));
+    const carrying = /* @__PURE__ */ new Map();
+    for (const tags of podTags.values()) for (const t2 of tags) carrying.set(t2, (carrying.get(t2) ?? 0) + 1);
+    found = { podTags, carrying };
+    byCluster.set(cluster, found);
+  }
+  return found;
+}
 var ContrailEvaluator = class {
   constructor(snapshot, inventory, space) {
     this.snapshot = snapshot;
@@ -33574,12 +33607,15 @@ var ContrailEvaluator = class {
         return a ? [{ family: a.family, network: a.value, len: p2.len }] : [];
       })
     }));
+    this.groups.forEach((g2, i) => g2.prefixes.forEach((c3) => this.groupsByPrefix.add(c3, i)));
     this.groupByName = new Map(this.groups.map((g2, i) => [g2.name, i]));
     this.namedTags = /* @__PURE__ */ new Set([
       ...snapshot.policySets.flatMap((aps) => aps.tags.map(lowerType)),
       ...snapshot.rules.flatMap((r2) => [r2.endpoint1, r2.endpoint2].flatMap((ep) => "tags" in ep ? ep.tags.map(lowerType) : []))
     ]);
-    this.scratch = { allowed: space.empty(), undecided: space.empty(), both: space.empty() };
+    this.workloads = workloadTagsOf(inventory, snapshot.cluster);
+    this.policySets = [...snapshot.policySets].sort((a, b3) => cmp(a.name, b3.name)).map((aps) => ({ aps, tags: aps.tags.map(lowerType) }));
+    this.scratch = { allowed: space.empty(), undecided: space.empty(), both: space.empty(), heads: new Int32Array(8) };
   }
   snapshot;
   space;
@@ -33588,12 +33624,29 @@ var ContrailEvaluator = class {
   classes = [];
   classByKey = /* @__PURE__ */ new Map();
   podClass = /* @__PURE__ */ new Map();
+  /** The classes by tag (the tags rules name) and by address group: changedEnds lists an endpoint's classes from them. */
+  classesByTag = /* @__PURE__ */ new Map();
+  classesByGroup = /* @__PURE__ */ new Map();
   groups;
   groupByName;
+  groupsByPrefix = new GroupsByPrefix();
   namedTags;
+  workloads;
+  /** The policy sets by name, with their tags as workloads carry them. */
+  policySets;
+  /** Address-group memberships by key (`EndClass.groups` joined): one Set per distinct membership. */
+  memberships = /* @__PURE__ */ new Map();
+  /** Buffers of one evaluation; `heads`: a position in each list firstMatch merges. */
   scratch;
   nsLabels;
   full;
+  /** The rule lists of the pod classes (cached while no class is added). */
+  podLists;
+  /** The buffers of allowedRow and allowedColumn. */
+  lines;
+  texts = [];
+  /** For entryTexts: each endpoint's and each service mask's text, once. */
+  pieceTexts = /* @__PURE__ */ new Map();
   /** The class of a probe end; ends of one class get the same answer for every probe. */
   classify(end) {
     const memo = "pod" in end ? this.podClass.get(end.pod) : void 0;
@@ -33603,29 +33656,40 @@ var ContrailEvaluator = class {
     return id;
   }
   classifyUncached(end) {
-    const address = "pod" in end ? end.pod.ip : end.address;
-    const inGroups = this.groups.map((g2) => g2.prefixes.some((c3) => inPrefix(c3, address)) ? "1" : "0").join("");
-    const tags = "pod" in end ? workloadTags(this.snapshot.cluster, end.pod.namespace, this.nsLabels.get(end.pod.namespace) ?? [], end.pod.labels) : null;
-    const key3 = `${tags ? tags.filter((t2) => this.namedTags.has(t2)).join("\0") : "@"}${inGroups}`;
+    const groups2 = this.groupsByPrefix.groupsOf("pod" in end ? end.pod.ip : end.address);
+    const tags = "pod" in end ? this.workloads.podTags.get(end.pod) ?? workloadTags(this.snapshot.cluster, end.pod.namespace, this.nsLabels.get(end.pod.namespace) ?? [], end.pod.labels) : null;
+    const named = tags?.filter((t2) => this.namedTags.has(t2));
+    const groupKey = groups2.join(",");
+    const key3 = `${named ? named.join("\0") : "@"}${groupKey}`;
     let id = this.classByKey.get(key3);
     if (id === void 0) {
       id = this.classes.length;
       const tagSet = tags ? new Set(tags) : null;
-      const groups2 = Uint8Array.from(inGroups, (ch) => ch === "1" ? 1 : 0);
-      this.classes.push({ tags: tagSet, groups: groups2, list: tagSet ? this.listFor(tagSet) : -1 });
+      let inGroup = this.memberships.get(groupKey);
+      if (!inGroup) this.memberships.set(groupKey, inGroup = new Set(groups2));
+      this.classes.push({ tags: tagSet, named: named ?? [], groups: groups2, inGroup, list: tagSet ? this.listFor(tagSet) : -1 });
       this.classByKey.set(key3, id);
+      for (const t2 of named ?? []) push(this.classesByTag, t2, id);
+      for (const g2 of groups2) push(this.classesByGroup, g2, id);
     }
     return id;
   }
   /** The ordered rule list of a workload with these tags (shared by every workload bound to the same sets). */
   listFor(tags) {
-    const sets = this.snapshot.policySets.filter((aps) => aps.tags.some((t2) => tags.has(lowerType(t2)))).sort((a, b3) => cmp(a.name, b3.name));
+    const sets = this.policySets.filter((s) => s.tags.some((t2) => tags.has(t2))).map((s) => s.aps);
     const key3 = sets.map((s) => s.name).join("\0");
     let id = this.listByKey.get(key3);
     if (id !== void 0) return id;
     const policies = new Map(this.snapshot.policies.map((p2) => [p2.name, p2]));
     const rules = new Map(this.snapshot.rules.map((r2) => [r2.name, r2]));
     const entries = [];
+    const services = /* @__PURE__ */ new Map();
+    const serviceMask = (sv) => {
+      const key4 = `${sv.protocol}/${sv.dstPorts.start}-${sv.dstPorts.end}/${sv.srcPorts ? `${sv.srcPorts.start}-${sv.srcPorts.end}` : ""}`;
+      let mask = services.get(key4);
+      if (!mask) services.set(key4, mask = this.space.where((pt2) => serviceMatches(sv, pt2)));
+      return mask;
+    };
     let hasPolicy = false;
     let position = 0;
     for (const aps of sets) {
@@ -33636,17 +33700,12 @@ var ContrailEvaluator = class {
         for (const rref of [...fp.rules].sort((a, b3) => cmp(a.sequence, b3.sequence))) {
           const rule = rules.get(rref.name);
           if (!rule) continue;
-          const base = {
-            position,
-            rule,
-            firewallPolicy: fp.name,
-            pass: rule.action === "pass",
-            service: this.space.where((pt2) => serviceMatches(rule.service, pt2))
-          };
+          const pass = rule.action === "pass";
+          const service = serviceMask(rule.service);
           const e1 = this.endpoint(rule.endpoint1);
           const e2 = this.endpoint(rule.endpoint2);
-          if (rule.direction !== "<") entries.push({ ...base, init: e1, resp: e2 });
-          if (rule.direction !== ">") entries.push({ ...base, init: e2, resp: e1 });
+          if (rule.direction !== "<") entries.push({ position, rule, firewallPolicy: fp.name, pass, service, init: e1, resp: e2 });
+          if (rule.direction !== ">") entries.push({ position, rule, firewallPolicy: fp.name, pass, service, init: e2, resp: e1 });
           position++;
         }
       }
@@ -33654,17 +33713,20 @@ var ContrailEvaluator = class {
     const anyAny = entries.flatMap((e, i) => e.init.kind === "any" && e.resp.kind === "any" ? [i] : []);
     const initByTag = /* @__PURE__ */ new Map();
     const respByTag = /* @__PURE__ */ new Map();
-    const initByGroup = [];
-    const respByGroup = [];
-    entries.forEach((e, i) => {
-      for (const [ep, byTag, byGroup] of [[e.init, initByTag, initByGroup], [e.resp, respByTag, respByGroup]]) {
-        if (ep.kind === "group") byGroup.push(i);
-        else if (ep.kind === "tags" && ep.tags.length > 0) {
-          const list2 = byTag.get(ep.tags[0]);
-          if (list2) list2.push(i);
-          else byTag.set(ep.tags[0], [i]);
-        }
+    const initByGroup = /* @__PURE__ */ new Map();
+    const respByGroup = /* @__PURE__ */ new Map();
+    const index = (i, ep, byTag, byGroup) => {
+      if (ep.kind === "group" && ep.group >= 0) push(byGroup, ep.group, i);
+      else if (ep.kind === "tags" && ep.tags.length > 0) {
+        let bucket = byTag.get(ep.key);
+        if (!bucket) byTag.set(ep.key, bucket = { alone: [], byNext: /* @__PURE__ */ new Map() });
+        if (ep.next === void 0) bucket.alone.push(i);
+        else push(bucket.byNext, ep.next, i);
       }
+    };
+    entries.forEach((e, i) => {
+      index(i, e.init, initByTag, initByGroup);
+      index(i, e.resp, respByTag, respByGroup);
     });
     id = this.lists.length;
     this.lists.push({
@@ -33675,15 +33737,31 @@ var ContrailEvaluator = class {
       respByTag,
       initByGroup,
       respByGroup,
+      initiators: entries.map(() => []),
       responders: entries.map(() => []),
-      indexes: []
+      indexes: [],
+      byGroups: /* @__PURE__ */ new Map(),
+      profiles: /* @__PURE__ */ new Map()
     });
     this.listByKey.set(key3, id);
     return id;
   }
+  /** Rules share endpoints: one each. */
+  endpoints = /* @__PURE__ */ new Map();
   endpoint(ep) {
+    const text = "any" in ep ? "*" : "tags" in ep ? `t:${ep.tags.join("\0")}` : `g:${ep.addressGroup}`;
+    let found = this.endpoints.get(text);
+    if (!found) this.endpoints.set(text, found = this.endpointUncached(ep));
+    return found;
+  }
+  endpointUncached(ep) {
     if ("any" in ep) return { kind: "any" };
-    if ("tags" in ep) return { kind: "tags", tags: ep.tags.map(lowerType) };
+    if ("tags" in ep) {
+      const tags = ep.tags.map(lowerType);
+      const carrying = (t2) => this.workloads.carrying.get(t2) ?? 0;
+      const [key3 = "", next] = [...new Set(tags)].sort((a, b3) => carrying(a) - carrying(b3) || cmp(a, b3));
+      return { kind: "tags", tags, key: key3, ...next !== void 0 ? { next } : {} };
+    }
     const name = ep.addressGroup.startsWith(`${POLICY_MANAGEMENT}:`) ? ep.addressGroup.slice(POLICY_MANAGEMENT.length + 1) : ep.addressGroup;
     return { kind: "group", group: this.groupByName.get(name) ?? -1 };
   }
@@ -33694,56 +33772,90 @@ var ContrailEvaluator = class {
       case "tags":
         return c3.tags !== null && ep.tags.length > 0 && ep.tags.every((t2) => c3.tags.has(t2));
       case "group":
-        return ep.group >= 0 && c3.groups[ep.group] === 1;
+        return ep.group >= 0 && c3.inGroup.has(ep.group);
     }
+  }
+  /** The classes classified so far that match a specific endpoint, ascending. */
+  classesMatching(ep) {
+    if (ep.kind === "group") return ep.group >= 0 ? this.classesByGroup.get(ep.group) ?? [] : [];
+    if (ep.tags.length === 0) return [];
+    let fewest;
+    for (const t2 of ep.tags) {
+      const carriers = this.classesByTag.get(t2) ?? [];
+      if (!fewest || carriers.length < fewest.length) fewest = carriers;
+    }
+    return fewest.filter((c3) => this.matches(ep, this.classes[c3]));
   }
   indexOf(cls, list2) {
     const l3 = this.lists[list2];
     let ix = l3.indexes[cls];
     if (ix) return ix;
     const c3 = this.classes[cls];
-    const asResponder = [];
-    const asInitiator = [];
-    const asInitiatorSpecific = [];
-    const responds = new Uint8Array(l3.entries.length);
-    const initiates = new Uint8Array(l3.entries.length);
-    const candidates2 = /* @__PURE__ */ new Set();
-    const consider = (ids, side) => {
-      for (const i of ids ?? []) {
-        const e = l3.entries[i];
-        if (side === "init" ? this.matches(e.init, c3) : this.matches(e.resp, c3)) {
-          (side === "init" ? initiates : responds)[i] = 1;
-          candidates2.add(i);
+    const init = [];
+    const resp = [];
+    const collect = (bucket, end, out) => {
+      if (!bucket) return;
+      for (const i of bucket.alone) out.push(i);
+      if (bucket.byNext.size === 0) return;
+      for (const t2 of c3.named) {
+        for (const i of bucket.byNext.get(t2) ?? []) {
+          const ep = l3.entries[i][end];
+          if (ep.kind === "tags" && ep.tags.length === 2 || this.matches(ep, c3)) out.push(i);
         }
       }
     };
-    if (c3.tags) for (const t2 of c3.tags) {
-      consider(l3.initByTag.get(t2), "init");
-      consider(l3.respByTag.get(t2), "resp");
+    for (const t2 of c3.named) {
+      collect(l3.initByTag.get(t2), "init", init);
+      collect(l3.respByTag.get(t2), "resp", resp);
     }
-    consider(l3.initByGroup, "init");
-    consider(l3.respByGroup, "resp");
-    for (const i of [...candidates2].sort((a, b3) => a - b3)) {
-      const e = l3.entries[i];
-      if (e.init.kind === "any" && responds[i]) asResponder.push(i);
-      if (initiates[i] && e.resp.kind === "any") asInitiator.push(i);
-      if (initiates[i] && e.resp.kind !== "any") asInitiatorSpecific.push(i);
-    }
-    const respKey = asResponder.join(",");
-    let shared = this.respInterned.get(respKey);
-    if (!shared) {
-      shared = Int32Array.from(asResponder);
-      this.respInterned.set(respKey, shared);
-    }
+    const tagged = this.roles(l3, init, resp);
+    const grouped = this.groupIndex(l3, c3);
+    const profile = (key3) => {
+      let id = l3.profiles.get(key3);
+      if (id === void 0) l3.profiles.set(key3, id = l3.profiles.size);
+      return id;
+    };
     ix = {
-      asResponder: shared,
-      asInitiator: Int32Array.from(asInitiator),
-      asInitiatorSpecific: Int32Array.from(asInitiatorSpecific),
-      responds
+      tagged,
+      grouped,
+      asSender: profile(`s${tagged.asInitiator.join(",")}/${grouped.id}`),
+      asReceiver: profile(`r${tagged.asResponder.join(",")}/${grouped.id}`)
     };
     l3.indexes[cls] = ix;
-    for (const i of candidates2) if (responds[i] && l3.entries[i].resp.kind !== "any") l3.responders[i].push(cls);
+    for (const ids of [tagged.toTags, tagged.toGroups]) for (const i of ids) l3.initiators[i].push(cls);
+    for (const ids of [tagged.fromTags, tagged.fromGroups]) for (const i of ids) l3.responders[i].push(cls);
     return ix;
+  }
+  groupIndex(l3, c3) {
+    const key3 = c3.groups.join(",");
+    let gx = l3.byGroups.get(key3);
+    if (!gx) {
+      const init = [];
+      const resp = [];
+      for (const g2 of c3.groups) {
+        for (const i of l3.initByGroup.get(g2) ?? []) init.push(i);
+        for (const i of l3.respByGroup.get(g2) ?? []) resp.push(i);
+      }
+      gx = { ...this.roles(l3, init, resp), id: l3.byGroups.size, groups: c3.inGroup };
+      l3.byGroups.set(key3, gx);
+    }
+    return gx;
+  }
+  /** The entries an end matches as initiator and as responder, by role; each entry is under one key per end, so listed once. */
+  roles(l3, init, resp) {
+    init.sort((a, b3) => a - b3);
+    resp.sort((a, b3) => a - b3);
+    const by = (ids, other) => {
+      const out = [[], [], []];
+      for (const i of ids) {
+        const kind = l3.entries[i][other].kind;
+        out[kind === "any" ? 0 : kind === "tags" ? 1 : 2].push(i);
+      }
+      return [Int32Array.from(out[0]), Int32Array.from(out[1]), Int32Array.from(out[2])];
+    };
+    const [asInitiator, toTags, toGroups] = by(init, "resp");
+    const [asResponder, fromTags, fromGroups] = by(resp, "init");
+    return { asResponder, asInitiator, toTags, toGroups, fromTags, fromGroups };
   }
   /**
    * First match over `list` for flows from class `src` to class `dst`, on every probe point. The
@@ -33758,49 +33870,27 @@ var ContrailEvaluator = class {
       deciders?.fill(-1);
       return allowed;
     }
-    allowed.fill(0);
     const s = this.indexOf(src, list2);
     const r2 = this.indexOf(dst, list2);
-    const undecided = this.scratch.undecided;
-    undecided.set(this.full);
-    let remaining = this.space.points.length;
-    const a = l3.anyAny;
-    const b3 = r2.asResponder;
-    const c3 = s.asInitiator;
-    const d2 = s.asInitiatorSpecific;
-    let ia = 0;
-    let ib = 0;
-    let ic = 0;
-    let id = 0;
-    const END = 2147483647;
-    while (remaining > 0) {
-      while (id < d2.length && r2.responds[d2[id]] === 0) id++;
-      const va = ia < a.length ? a[ia] : END;
-      const vb = ib < b3.length ? b3[ib] : END;
-      const vc = ic < c3.length ? c3[ic] : END;
-      const vd = id < d2.length ? d2[id] : END;
-      const next = Math.min(va, vb, vc, vd);
-      if (next === END) break;
-      if (va === next) ia++;
-      if (vb === next) ib++;
-      if (vc === next) ic++;
-      if (vd === next) id++;
-      const e = l3.entries[next];
-      for (let w2 = 0; w2 < undecided.length; w2++) {
-        const m2 = e.service[w2] & undecided[w2];
-        if (m2 === 0) continue;
-        undecided[w2] = undecided[w2] & ~m2;
-        if (e.pass) allowed[w2] = allowed[w2] | m2;
-        if (deciders) {
-          for (let bit = 0; bit < 32; bit++) if (m2 & 1 << bit) deciders[w2 * 32 + bit] = next;
-        }
-        remaining -= popcount(m2);
-      }
-    }
-    if (deciders && remaining > 0) {
-      for (let i = 0; i < this.space.points.length; i++) if (hasPoint(undecided, i)) deciders[i] = -1;
-    }
+    const lists = [l3.anyAny, r2.tagged.asResponder, r2.grouped.asResponder, s.tagged.asInitiator, s.grouped.asInitiator, this.specificBetween(l3, src, s, dst, r2)];
+    this.firstMatch(l3, lists, allowed, 0, deciders);
     return allowed;
+  }
+  /**
+   * The entries specific at both ends that match `src` as initiator and `dst` as responder,
+   * ascending. Found from the short lists each class's tags give: an entry is named by the
+   * initiator's tags, or else (its initiator is a group) by the responder's tags, or else joins two
+   * groups; the long lists the groups give (every ipBlock rule of the cluster) are not walked.
+   */
+  specificBetween(l3, src, s, dst, r2) {
+    const from = this.classes[src];
+    const to2 = this.classes[dst];
+    const out = [];
+    intersectSorted(s.tagged.toTags, r2.tagged.fromTags, out);
+    for (const e of s.tagged.toGroups) if (to2.inGroup.has(groupOf(l3.entries[e].resp))) out.push(e);
+    for (const e of r2.tagged.fromGroups) if (from.inGroup.has(groupOf(l3.entries[e].init))) out.push(e);
+    for (const e of s.grouped.toGroups) if (to2.inGroup.has(groupOf(l3.entries[e].resp))) out.push(e);
+    return out.length ? Int32Array.from(out).sort() : NO_ENTRIES;
   }
   /** Points on which Contrail lets the flow from class `src` to class `dst` through (both ends pass); a buffer, as evaluateList. */
   allowedMask(src, dst) {
@@ -33817,149 +33907,199 @@ var ContrailEvaluator = class {
   }
   /**
    * The points on which Contrail lets flows from class `src` through to every class classified so
-   * far (class R's mask at `R * space.words`). Each list is evaluated once per row: the sender's
-   * side of it (entries that match `src` whatever the receiver) is merged once, and each receiver
-   * adds only the few entries that name it. A buffer, valid until the next call.
+   * far (class R's mask at `R * space.words`). A buffer, valid until the next allowedRow or
+   * allowedColumn.
    */
   allowedRow(src) {
+    return this.allowedLine(src, "sender");
+  }
+  /** The points on which Contrail lets flows from every class classified so far through to `dst` (class S's mask at `S * space.words`); a buffer, as allowedRow. */
+  allowedColumn(dst) {
+    return this.allowedLine(dst, "receiver");
+  }
+  /**
+   * A row (`fixed` is the sender) or a column (`fixed` is the receiver), by the other end's class.
+   * Each pod list is evaluated once over the line (evaluateLine), and each flow then takes the
+   * sender's list's answer and the receiver's.
+   */
+  allowedLine(fixed, role) {
     const W3 = this.space.words;
     const n2 = this.classes.length;
-    if (!this.rows || this.rows.out.length < n2 * W3) this.rows = { out: new Uint32Array(n2 * W3), byList: /* @__PURE__ */ new Map(), buckets: [] };
-    const rows = this.rows;
-    const s = this.classes[src];
+    if (!this.lines || this.lines.out.length < n2 * W3) this.lines = { out: new Uint32Array(n2 * W3), byList: /* @__PURE__ */ new Map(), buckets: [] };
+    const lines = this.lines;
     if (!this.podLists || this.podLists.classes !== n2) {
       this.podLists = { classes: n2, lists: new Set(this.classes.flatMap((c3) => c3.tags ? [c3.list] : [])) };
     }
     for (const list2 of this.podLists.lists) {
-      let buf = rows.byList.get(list2);
+      let buf = lines.byList.get(list2);
       if (!buf || buf.length < n2 * W3) {
         buf = new Uint32Array(n2 * W3);
-        rows.byList.set(list2, buf);
+        lines.byList.set(list2, buf);
       }
-      this.evaluateRow(list2, src, buf);
+      this.evaluateLine(list2, fixed, role, buf);
     }
-    const out = rows.out;
+    const out = lines.out;
     const full = this.full;
-    const sender = s.tags ? rows.byList.get(s.list) : void 0;
-    if (this.podLists.lists.size === 1 && (!s.tags || this.podLists.lists.has(s.list))) {
-      const only = rows.byList.get([...this.podLists.lists][0]);
-      for (let r2 = 0; r2 < n2; r2++) {
-        const base = r2 * W3;
-        if (this.classes[r2].tags || sender) out.set(only.subarray(base, base + W3), base);
-        else out.set(full, base);
+    const f3 = this.classes[fixed];
+    const atFixed = f3.tags ? lines.byList.get(f3.list) : void 0;
+    if (this.podLists.lists.size === 1 && (!f3.tags || this.podLists.lists.has(f3.list))) {
+      out.set(lines.byList.get([...this.podLists.lists][0]).subarray(0, n2 * W3));
+      if (!atFixed) {
+        for (let x3 = 0; x3 < n2; x3++) if (!this.classes[x3].tags) out.set(full, x3 * W3);
       }
       return out;
     }
-    for (let r2 = 0; r2 < n2; r2++) {
-      const d2 = this.classes[r2];
-      const receiver = d2.tags ? rows.byList.get(d2.list) : void 0;
+    for (let x3 = 0; x3 < n2; x3++) {
+      const c3 = this.classes[x3];
+      const atOther = c3.tags ? lines.byList.get(c3.list) : void 0;
       for (let w2 = 0; w2 < W3; w2++) {
-        const i = r2 * W3 + w2;
-        out[i] = (sender ? sender[i] : full[w2]) & (receiver ? receiver[i] : full[w2]);
+        const i = x3 * W3 + w2;
+        out[i] = (atFixed ? atFixed[i] : full[w2]) & (atOther ? atOther[i] : full[w2]);
       }
     }
     return out;
   }
-  respInterned = /* @__PURE__ */ new Map();
-  /** The rule lists of the pod classes (cached while no class is added). */
-  podLists;
-  rows;
-  /** First match over `list` for flows from `src` to every class, into `out`. */
-  evaluateRow(list2, src, out) {
+  /**
+   * First match over `list` for the flows between `fixed` (in `role`) and every class, into `out`.
+   * The entries that match the fixed end whatever the other end are merged once, with those the
+   * other end's address groups add once per set of groups; each other end then adds its own
+   * entries (by its tags) and the specific entries that name both ends by tags.
+   */
+  evaluateLine(list2, fixed, role, out) {
     const W3 = this.space.words;
     const n2 = this.classes.length;
     const l3 = this.lists[list2];
     if (!l3.hasPolicy) {
-      for (let r2 = 0; r2 < n2; r2++) out.set(this.full, r2 * W3);
+      for (let x3 = 0; x3 < n2; x3++) out.set(this.full, x3 * W3);
       return;
     }
-    for (let r2 = l3.indexes.length; r2 < n2; r2++) this.indexOf(r2, list2);
-    for (let r2 = 0; r2 < n2; r2++) if (!l3.indexes[r2]) this.indexOf(r2, list2);
-    const s = this.indexOf(src, list2);
-    const senderSide = mergeSorted(l3.anyAny, s.asInitiator);
-    const buckets = this.rows.buckets;
+    for (let x3 = 0; x3 < n2; x3++) this.indexOf(x3, list2);
+    const f3 = this.indexOf(fixed, list2);
+    const sends = role === "sender";
+    const fixedSide = sends ? mergeSorted(l3.anyAny, f3.tagged.asInitiator, f3.grouped.asInitiator) : mergeSorted(l3.anyAny, f3.tagged.asResponder, f3.grouped.asResponder);
+    const buckets = this.lines.buckets;
     const touched = [];
-    for (const e of s.asInitiatorSpecific) {
-      for (const r2 of l3.responders[e]) {
-        let b3 = buckets[r2];
-        if (!b3) b3 = buckets[r2] = [];
-        if (b3.length === 0) touched.push(r2);
+    const byGroup = [];
+    const otherEnd = sends ? "resp" : "init";
+    const specific = sends ? mergeSorted(f3.tagged.toTags, f3.tagged.toGroups, f3.grouped.toTags, f3.grouped.toGroups) : mergeSorted(f3.tagged.fromTags, f3.tagged.fromGroups, f3.grouped.fromTags, f3.grouped.fromGroups);
+    for (const e of specific) {
+      const ep = l3.entries[e][otherEnd];
+      if (ep.kind === "group") {
+        byGroup.push([e, ep.group]);
+        continue;
+      }
+      for (const x3 of (sends ? l3.responders : l3.initiators)[e]) {
+        let b3 = buckets[x3];
+        if (!b3) b3 = buckets[x3] = [];
+        if (b3.length === 0) touched.push(x3);
         b3.push(e);
       }
     }
-    const undecided = this.scratch.undecided;
-    const empty = [];
-    const done = /* @__PURE__ */ new Map();
-    for (let r2 = 0; r2 < n2; r2++) {
-      const a = senderSide;
-      const b3 = buckets[r2] ?? empty;
-      const c3 = l3.indexes[r2].asResponder;
-      if (b3.length === 0) {
-        const same = done.get(c3);
-        if (same !== void 0) {
-          out.copyWithin(r2 * W3, same * W3, same * W3 + W3);
+    const bases = [];
+    const baseOf = (g2) => {
+      let base = bases[g2.id];
+      if (!base) {
+        const named = Int32Array.from(byGroup.flatMap(([e, group]) => g2.groups.has(group) ? [e] : []));
+        base = bases[g2.id] = mergeSorted(fixedSide, named, sends ? g2.asResponder : g2.asInitiator);
+      }
+      return base;
+    };
+    const done = new Int32Array(l3.profiles.size).fill(-1);
+    const lists = [NO_ENTRIES, NO_ENTRIES, NO_ENTRIES];
+    for (let x3 = 0; x3 < n2; x3++) {
+      const ix = l3.indexes[x3];
+      const b3 = buckets[x3];
+      if (!b3 || b3.length === 0) {
+        const profile = sends ? ix.asReceiver : ix.asSender;
+        const same = done[profile];
+        if (same >= 0) {
+          out.copyWithin(x3 * W3, same * W3, same * W3 + W3);
           continue;
         }
-        done.set(c3, r2);
+        done[profile] = x3;
       }
-      undecided.set(this.full);
-      let remaining = this.space.points.length;
-      let ia = 0;
-      let ib = 0;
-      let ic = 0;
-      const base = r2 * W3;
-      for (let w2 = 0; w2 < W3; w2++) out[base + w2] = 0;
-      const END = 2147483647;
-      while (remaining > 0) {
-        const va = ia < a.length ? a[ia] : END;
-        const vb = ib < b3.length ? b3[ib] : END;
-        const vc = ic < c3.length ? c3[ic] : END;
-        const next = va < vb ? va < vc ? va : vc : vb < vc ? vb : vc;
-        if (next === END) break;
-        if (va === next) ia++;
-        if (vb === next) ib++;
-        if (vc === next) ic++;
-        const e = l3.entries[next];
-        for (let w2 = 0; w2 < W3; w2++) {
-          const m2 = e.service[w2] & undecided[w2];
-          if (m2 === 0) continue;
-          undecided[w2] = undecided[w2] & ~m2;
-          if (e.pass) out[base + w2] = out[base + w2] | m2;
-          remaining -= popcount(m2);
-        }
-      }
+      lists[0] = baseOf(ix.grouped);
+      lists[1] = b3 && b3.length ? Int32Array.from(b3) : NO_ENTRIES;
+      lists[2] = sends ? ix.tagged.asResponder : ix.tagged.asInitiator;
+      this.firstMatch(l3, lists, out, x3 * W3);
     }
-    for (const r2 of touched) buckets[r2].length = 0;
+    for (const x3 of touched) buckets[x3].length = 0;
   }
   /**
-   * The ends to evaluate again when this evaluator is compared with `other` (over the same
+   * The first match, point by point, over the union of ascending entry lists (an entry in several
+   * counts once): the points the deciding entries pass, into out[base, base + W); into `deciders`
+   * (by point), the deciding entry, -1 where none matched.
+   */
+  firstMatch(l3, lists, out, base, deciders) {
+    const W3 = this.space.words;
+    const undecided = this.scratch.undecided;
+    undecided.set(this.full);
+    let remaining = this.space.points.length;
+    const heads = this.scratch.heads;
+    heads.fill(0, 0, lists.length);
+    out.fill(0, base, base + W3);
+    const END = 2147483647;
+    while (remaining > 0) {
+      let next = END;
+      for (let k2 = 0; k2 < lists.length; k2++) {
+        const list2 = lists[k2];
+        if (heads[k2] < list2.length && list2[heads[k2]] < next) next = list2[heads[k2]];
+      }
+      if (next === END) break;
+      for (let k2 = 0; k2 < lists.length; k2++) if (lists[k2][heads[k2]] === next) heads[k2]++;
+      const e = l3.entries[next];
+      for (let w2 = 0; w2 < W3; w2++) {
+        const m2 = e.service[w2] & undecided[w2];
+        if (m2 === 0) continue;
+        undecided[w2] = undecided[w2] & ~m2;
+        if (e.pass) out[base + w2] = out[base + w2] | m2;
+        if (deciders) {
+          for (let bit = 0; bit < 32; bit++) if (m2 & 1 << bit) deciders[w2 * 32 + bit] = next;
+        }
+        remaining -= popcount(m2);
+      }
+    }
+    if (deciders && remaining > 0) {
+      for (let i = 0; i < this.space.points.length; i++) if (hasPoint(undecided, i)) deciders[i] = -1;
+    }
+  }
+  /**
+   * The flows to evaluate again when this evaluator is compared with `other` (over the same
    * inventory and probe space): `ends[i]` is end i's class here and in `other`; every pair of ends
-   * whose verdict may differ has its sender in `senders` or its receiver in `receivers`.
+   * whose verdict may differ has its sender in `senders`, its receiver in `receivers` or is one of
+   * the `pairs`.
    *
    * Why that holds: at each end, a flow is decided by the first entry of that end's list that
    * matches both ends. The entries two lists share, in order (their longest common subsequence,
    * by content: action, service on the probe points, endpoints with address groups by their
    * prefixes), give both sides the same such sequence, so only a changed entry matching both ends
-   * can change a verdict. Its pairs are covered by its initiators or by its responders, whichever
-   * are fewer (a changed `any -> web` rule marks the few web ends, not every sender).
+   * can change a verdict. Its flows are given one by one when it names few ends at both sides (a
+   * changed port between two apps), else by its initiators or by its responders, whichever are
+   * fewer (a changed `any -> web` rule marks the few web ends, not every sender).
    */
   changedEnds(other, ends) {
     const senders = ends.map(() => false);
     const receivers = ends.map(() => false);
+    const pairs = /* @__PURE__ */ new Set();
     const byLists = /* @__PURE__ */ new Map();
     ends.forEach(([a, b3], i) => {
       const ca = this.classes[a];
       const cb = other.classes[b3];
       if (!ca.tags || !cb.tags) return;
-      const key3 = `${ca.list}/${cb.list}`;
-      const members = byLists.get(key3);
-      if (members) members.push(i);
-      else byLists.set(key3, [i]);
+      push(byLists, `${ca.list}/${cb.list}`, i);
     });
-    const matching = (ev, side, ep) => ends.flatMap(([a, b3], i) => ev.matches(ep, ev.classes[side === 0 ? a : b3]) ? [i] : []);
+    const endsOf = [/* @__PURE__ */ new Map(), /* @__PURE__ */ new Map()];
+    ends.forEach(([a, b3], i) => {
+      push(endsOf[0], a, i);
+      push(endsOf[1], b3, i);
+    });
+    const all = ends.map((_3, i) => i);
+    const matching = (ev, side, ep) => ep.kind === "any" ? all : ev.classesMatching(ep).flatMap((c3) => endsOf[side].get(c3) ?? []);
     const cover = (rows, columns) => {
       if (!rows.length || !columns.length) return;
-      if (rows.length <= columns.length) for (const i of rows) senders[i] = true;
+      if (Math.max(rows.length, columns.length) * PAIR_COST < ends.length) {
+        for (const i of rows) for (const j3 of columns) pairs.add(i * ends.length + j3);
+      } else if (rows.length <= columns.length) for (const i of rows) senders[i] = true;
       else for (const i of columns) receivers[i] = true;
     };
     for (const members of byLists.values()) {
@@ -33974,6 +34114,7 @@ var ContrailEvaluator = class {
         continue;
       }
       const inList = new Set(members);
+      const ofList = (xs2) => xs2 === all ? members : xs2.filter((i) => inList.has(i));
       let ia = 0;
       let ib = 0;
       for (const ch of changes) {
@@ -33988,22 +34129,32 @@ var ContrailEvaluator = class {
           const e = list2.entries[k2];
           const inits = matching(ev, side, e.init);
           const resps = matching(ev, side, e.resp);
-          cover(inits.filter((i) => inList.has(i)), resps);
-          cover(inits, resps.filter((i) => inList.has(i)));
+          cover(ofList(inits), resps);
+          cover(inits, ofList(resps));
         }
         if (ch.removed) ia += n2;
         else ib += n2;
       }
     }
-    return { senders, receivers };
+    const flows = [...pairs].sort((a, b3) => a - b3).map((k2) => [Math.floor(k2 / ends.length), k2 % ends.length]);
+    return { senders, receivers, pairs: flows };
   }
-  texts = [];
   /** Each entry of a list as data, for changedEnds. */
   entryTexts(list2) {
     let texts = this.texts[list2];
     if (!texts) {
-      const ep = (m2) => m2.kind === "any" ? "*" : m2.kind === "tags" ? `t:${m2.tags.join("")}` : `g:${m2.group < 0 ? "-" : this.groups[m2.group].prefixes.map((p2) => `${p2.family}/${p2.network}/${p2.len}`).join(",")}`;
-      texts = this.lists[list2].entries.map((e) => `${e.pass ? "pass" : "deny"}${Array.from(e.service).join(",")}${ep(e.init)}${ep(e.resp)}`);
+      const once = (piece, text) => {
+        let found = this.pieceTexts.get(piece);
+        if (found === void 0) this.pieceTexts.set(piece, found = text(piece));
+        return found;
+      };
+      const ep = (m2) => once(
+        m2,
+        () => m2.kind === "any" ? "*" : m2.kind === "tags" ? `t:${m2.tags.join("")}` : `g:${m2.group < 0 ? "-" : this.groups[m2.group].prefixes.map((p2) => `${p2.family}/${p2.network}/${p2.len}`).join(",")}`
+      );
+      texts = this.lists[list2].entries.map(
+        (e) => `${e.pass ? "pass" : "deny"}${once(e.service, (m2) => Array.from(m2).join(","))}${ep(e.init)}${ep(e.resp)}`
+      );
       this.texts[list2] = texts;
     }
     return texts;
@@ -34016,7 +34167,9 @@ var ContrailEvaluator = class {
       const deciders = new Int32Array(this.space.points.length);
       return { list: c3.list, allowed: this.evaluateList(c3.list, src, dst, deciders).slice(), deciders };
     };
-    return { sender: at3(src), receiver: at3(dst) };
+    const sender = at3(src);
+    const receiver = sender && this.classes[dst].tags && this.classes[dst].list === sender.list ? sender : at3(dst);
+    return { sender, receiver };
   }
   /** The decision at one end on one point, from `decide`. */
   decisionAt(end, point) {
@@ -34041,16 +34194,40 @@ var ContrailEvaluator = class {
     };
   }
 };
-function mergeSorted(a, b3) {
-  const out = new Int32Array(a.length + b3.length);
-  let i = 0;
-  let j3 = 0;
+function mergeSorted(...lists) {
+  const nonEmpty = lists.filter((l3) => l3.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? NO_ENTRIES;
+  const all = new Int32Array(nonEmpty.reduce((n2, l3) => n2 + l3.length, 0));
   let k2 = 0;
-  while (i < a.length || j3 < b3.length) {
-    if (j3 >= b3.length || i < a.length && a[i] <= b3[j3]) out[k2++] = a[i++];
-    else out[k2++] = b3[j3++];
+  for (const l3 of nonEmpty) {
+    all.set(l3, k2);
+    k2 += l3.length;
   }
-  return out;
+  all.sort();
+  let out = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[out - 1]) all[out++] = all[i];
+  return all.subarray(0, out);
+}
+function intersectSorted(a, b3, out) {
+  const [short, long] = a.length <= b3.length ? [a, b3] : [b3, a];
+  let lo = 0;
+  for (const x3 of short) {
+    let hi = long.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (long[mid] < x3) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < long.length && long[lo] === x3) out.push(x3);
+  }
+}
+function groupOf(ep) {
+  return ep.kind === "group" ? ep.group : -1;
+}
+function push(m2, k2, v2) {
+  const list2 = m2.get(k2);
+  if (list2) list2.push(v2);
+  else m2.set(k2, [v2]);
 }
 function popcount(x3) {
   x3 = x3 - (x3 >>> 1 & 1431655765);
@@ -34059,6 +34236,20 @@ function popcount(x3) {
 }
 
 // src/simulate/kubernetes.ts
+var FirstLabelIndex = class {
+  byLabel = /* @__PURE__ */ new Map();
+  anyLabels = [];
+  add(selector2, item) {
+    const first = selector2?.matchLabels[0];
+    if (first) push2(this.byLabel, labelKey3(first), item);
+    else this.anyLabels.push(item);
+  }
+  /** Calls `visit` with each item whose selector may select labels `labelKeys` (`key=value`): its selector is still to test. */
+  candidates(labelKeys, visit2) {
+    for (const item of this.anyLabels) visit2(item);
+    for (const k2 of labelKeys) for (const item of this.byLabel.get(k2) ?? []) visit2(item);
+  }
+};
 function selectorMatches2(sel, labels2) {
   for (const [k2, v2] of sel.matchLabels) if (labels2.get(k2) !== v2) return false;
   for (const req of sel.matchExpressions) {
@@ -34080,16 +34271,18 @@ function selectorMatches2(sel, labels2) {
   }
   return true;
 }
-function push(m2, k2, v2) {
+var selectorKey2 = (sel) => JSON.stringify([sel.matchLabels, sel.matchExpressions.map((e) => [e.key, e.operator, e.values])]);
+var labelKey3 = ([k2, v2]) => `${k2}=${v2}`;
+function push2(m2, k2, v2) {
   const list2 = m2.get(k2);
   if (list2) list2.push(v2);
   else m2.set(k2, [v2]);
 }
-function cidrContains2(c3, a) {
-  if (c3.family !== a.family) return false;
-  const shift = BigInt(familyBits(c3.family) - c3.len);
-  return a.value >> shift === c3.network >> shift;
+function insideBlock(cp, cidrs) {
+  const block = cp.ipBlock;
+  return block !== void 0 && block.cidr !== void 0 && cidrs.has(block.cidr) && !block.except.some((e) => cidrs.has(e));
 }
+var NO_GROUPS = { ids: /* @__PURE__ */ new Set(), groups: [] };
 var KubernetesEvaluator = class {
   constructor(policySet, inventory, space) {
     this.space = space;
@@ -34098,78 +34291,168 @@ var KubernetesEvaluator = class {
     this.full = space.full();
     this.scratch = { egress: space.empty(), ingress: space.empty(), allowed: space.empty() };
     this.policyIngressRules = this.policies.map(() => []);
-    this.ingressSelected = this.policies.map(() => []);
     this.policyEgressRules = this.policies.map(() => []);
-    this.policies.forEach((p2, pi) => push(this.policiesByNamespace, p2.namespace, pi));
+    this.ingressSelected = this.policies.map(() => []);
+    this.egressSelected = this.policies.map(() => []);
+    this.policies.forEach((p2, pi) => {
+      let index = this.policiesByNamespace.get(p2.namespace);
+      if (!index) {
+        index = new FirstLabelIndex();
+        this.policiesByNamespace.set(p2.namespace, index);
+      }
+      index.add(p2.podSelector, pi);
+    });
     this.policies.forEach((p2, pi) => {
       for (const direction of ["ingress", "egress"]) {
         for (const r2 of direction === "ingress" ? p2.ingress : p2.egress) {
+          const id = this.rules.length;
           const peers2 = r2.peers.map((peer3) => {
-            const at3 = (text) => {
-              const c3 = parseCidr(text);
-              if (!c3) return [];
-              this.cidrs.push(c3);
-              return [this.cidrs.length - 1];
-            };
-            const cidr = peer3.ipBlock ? at3(peer3.ipBlock.cidr)[0] : void 0;
-            const except = (peer3.ipBlock?.except ?? []).flatMap(at3);
-            return { peer: peer3, ...cidr !== void 0 ? { cidr } : {}, except };
+            if (peer3.ipBlock) {
+              const cidr = this.cidrId(peer3.ipBlock.cidr);
+              const except = peer3.ipBlock.except.flatMap((text) => this.cidrId(text) ?? []);
+              if (cidr !== void 0) this.ipBlockRulesByCidr[cidr].push(id);
+              return { index: peer3.index, ipBlock: { cidr, except }, group: void 0, podSelector: void 0 };
+            }
+            const group = peer3.namespaceSelector ? this.selectorGroup(peer3.namespaceSelector) : this.sameNamespaceGroup(p2.namespace);
+            const { podSelector } = peer3;
+            group.peers.add(podSelector, { rule: id, podSelector });
+            const first = podSelector?.matchLabels[0];
+            if (first) this.peerFirstLabels.add(labelKey3(first));
+            return { index: peer3.index, ipBlock: void 0, group: group.id, podSelector };
           });
           const named = r2.ports.some((pp) => typeof pp.port === "string");
           this.rules.push({
-            id: this.rules.length,
+            id,
             policy: pi,
             direction,
             index: r2.index,
             peers: peers2,
             ports: r2.ports,
-            ...named ? {} : { staticMask: space.where((pt2) => this.portsAllow(r2.ports, pt2, void 0)) }
+            ...named ? {} : { staticMask: this.portListMask(r2.ports) }
           });
+          (direction === "ingress" ? this.policyIngressRules : this.policyEgressRules)[pi].push(id);
+          if (peers2.length === 0) this.everyPeerRules[direction].push(id);
         }
       }
     });
-    this.matchedClasses = this.rules.map(() => []);
-    for (const r2 of this.rules) {
-      (r2.direction === "ingress" ? this.policyIngressRules : this.policyEgressRules)[r2.policy].push(r2.id);
-      const policyNs = this.policies[r2.policy].namespace;
-      if (r2.peers.length === 0) this.everyPeerRules.push(r2.id);
-      for (const { peer: peer3 } of r2.peers) {
-        if (peer3.ipBlock) this.ipBlockRules.push(r2.id);
-        else if (peer3.podSelector && peer3.podSelector.matchLabels.length > 0) {
-          const [k2, v2] = peer3.podSelector.matchLabels[0];
-          push(this.rulesByLabel, `${k2}=${v2}`, r2.id);
-        } else if (peer3.namespaceSelector) this.namespaceSelectorRules.push(r2.id);
-        else push(this.rulesByNamespace, policyNs, r2.id);
-      }
-    }
+    this.regionsByRule = this.rules.map(() => []);
   }
   space;
   policies;
   rules = [];
-  cidrs = [];
+  /**
+   * The distinct CIDRs of the ipBlocks (cidrs and excepts; peers repeat them), by family and prefix
+   * length: an address finds those holding it with one lookup per length in use.
+   */
+  cidrTables = [];
+  /** By distinct CIDR: ids of the rules with an ipBlock peer of that CIDR. */
+  ipBlockRulesByCidr = [];
+  regions = /* @__PURE__ */ new Map();
+  /** By rule id: the regions an ipBlock peer of the rule matches. */
+  regionsByRule;
+  peerGroups = [];
+  sameNamespaceGroups = /* @__PURE__ */ new Map();
+  /** By namespaceSelector: peers repeat a few selectors, and each is tested once per namespace. */
+  selectorGroups = /* @__PURE__ */ new Map();
+  /** The same groups by their namespaceSelector: a namespace tests only those that may select it. */
+  selectorGroupsIndex = new FirstLabelIndex();
+  namespaceGroupsMemo = /* @__PURE__ */ new Map();
+  /** Rules that list no peer: every end is a peer of them. */
+  everyPeerRules = { ingress: [], egress: [] };
   classes = [];
+  /** 0 .. classes.length - 1: whom a rule that lists no peer matches. */
+  classIds = [];
   classByKey = /* @__PURE__ */ new Map();
   podClass = /* @__PURE__ */ new Map();
+  /** The classes of pods by namespace, and in it by label (those in `peerFirstLabels`): where the classes a selector peer matches are looked up. */
+  podClassIndex = /* @__PURE__ */ new Map();
+  /** By rule id: the classes a selector peer of the rule matches, found among the first `upTo` classes. */
+  selectorClassMemo = /* @__PURE__ */ new Map();
   nsLabels;
   full;
-  /** Candidate indexes: which rules a pod may match as a peer, found from its labels and namespace. */
   policyIngressRules;
   policyEgressRules;
+  /** By namespace: its policies, by their podSelector. */
   policiesByNamespace = /* @__PURE__ */ new Map();
-  everyPeerRules = [];
-  ipBlockRules = [];
-  namespaceSelectorRules = [];
-  rulesByLabel = /* @__PURE__ */ new Map();
-  rulesByNamespace = /* @__PURE__ */ new Map();
-  scratch;
-  /** By rule id: the classes a peer of the rule matches (inverse of peerMatch). */
-  matchedClasses;
-  /** By policy: the classes it isolates for ingress. */
+  /** The first labels selector peers require (`key=value`): the only labels a class is filed under in `podClassIndex`. */
+  peerFirstLabels = /* @__PURE__ */ new Set();
+  /** By policy: the classes it isolates, per direction. */
   ingressSelected;
-  rowBuffers;
-  /** Each class's mask when nothing is allowed but what non-isolated receivers take (cached per class count). */
-  openRow;
+  egressSelected;
+  scratch;
+  lineBuffers;
+  /** Per class, the full mask where it is not isolated (receivers: for ingress; senders: for egress), else none; made again when classes were added. */
+  openLines;
   isolatingCache = /* @__PURE__ */ new Map();
+  /** Rules repeat a few lists of port entries: each list's mask is made once. */
+  portListMasks = /* @__PURE__ */ new Map();
+  /** The points a list of port entries without named ports lets through (masks are shared: never written to). */
+  portListMask(ports3) {
+    const key3 = ports3.map((pp) => `${pp.protocol}/${pp.port ?? ""}/${pp.endPort ?? ""}`).join(",");
+    let mask = this.portListMasks.get(key3);
+    if (!mask) {
+      mask = this.space.where((pt2) => this.portsAllow(ports3, pt2, void 0));
+      this.portListMasks.set(key3, mask);
+    }
+    return mask;
+  }
+  /** The index of a distinct CIDR (a new one is added); undefined when the text is no CIDR. */
+  cidrId(text) {
+    const c3 = parseCidr(text);
+    if (!c3) return void 0;
+    let table = this.cidrTables.find((t2) => t2.family === c3.family && t2.len === c3.len);
+    if (!table) {
+      table = { family: c3.family, len: c3.len, shift: BigInt(familyBits(c3.family) - c3.len), byNetwork: /* @__PURE__ */ new Map() };
+      this.cidrTables.push(table);
+    }
+    const network = c3.network >> table.shift;
+    let id = table.byNetwork.get(network);
+    if (id === void 0) {
+      id = this.ipBlockRulesByCidr.length;
+      this.ipBlockRulesByCidr.push([]);
+      table.byNetwork.set(network, id);
+    }
+    return id;
+  }
+  newGroup(condition) {
+    const group = { id: this.peerGroups.length, ...condition, peers: new FirstLabelIndex(), namespaces: [] };
+    this.peerGroups.push(group);
+    return group;
+  }
+  sameNamespaceGroup(namespace3) {
+    let group = this.sameNamespaceGroups.get(namespace3);
+    if (!group) {
+      group = this.newGroup({ namespace: namespace3 });
+      this.sameNamespaceGroups.set(namespace3, group);
+    }
+    return group;
+  }
+  selectorGroup(namespaceSelector) {
+    const key3 = selectorKey2(namespaceSelector);
+    let group = this.selectorGroups.get(key3);
+    if (!group) {
+      group = this.newGroup({ namespaceSelector });
+      this.selectorGroups.set(key3, group);
+      this.selectorGroupsIndex.add(namespaceSelector, group);
+    }
+    return group;
+  }
+  /** The groups of a namespace: its own policies' peers, and those of the namespaceSelectors that select it. */
+  namespaceGroups(namespace3) {
+    let found = this.namespaceGroupsMemo.get(namespace3);
+    if (!found) {
+      const nsLabels = this.nsLabels.get(namespace3) ?? /* @__PURE__ */ new Map();
+      const own = this.sameNamespaceGroups.get(namespace3);
+      const groups2 = own ? [own] : [];
+      this.selectorGroupsIndex.candidates([...nsLabels].map(labelKey3), (g2) => {
+        if (selectorMatches2(g2.namespaceSelector, nsLabels)) groups2.push(g2);
+      });
+      found = { ids: new Set(groups2.map((g2) => g2.id)), groups: groups2 };
+      this.namespaceGroupsMemo.set(namespace3, found);
+      for (const g2 of groups2) g2.namespaces.push(namespace3);
+    }
+    return found;
+  }
   /** The class of a probe end; ends of one class get the same answer for every probe. */
   classify(end) {
     const memo = "pod" in end ? this.podClass.get(end.pod) : void 0;
@@ -34179,97 +34462,162 @@ var KubernetesEvaluator = class {
     return id;
   }
   classifyUncached(end) {
-    const inside = this.insideOf(end);
-    const key3 = this.classKey(end, inside);
+    const [regionKey, region] = this.regionOf("pod" in end ? end.pod.ip : end.address);
+    const labelKeys = "pod" in end ? end.pod.labels.map(labelKey3) : [];
+    const key3 = this.classKey(end, labelKeys, regionKey);
     let id = this.classByKey.get(key3);
     if (id === void 0) {
       id = this.classes.length;
-      this.classes.push(this.buildClass(end, inside, id));
+      this.classes.push(this.buildClass(end, region, labelKeys, id));
+      this.classIds.push(id);
       this.classByKey.set(key3, id);
     }
     return id;
   }
-  /** Which of the policies' CIDRs hold the end's address, as '0'/'1' by CIDR index. */
-  insideOf(end) {
-    const address = "pod" in end ? end.pod.ip : end.address;
-    if (address.family !== 4) return this.cidrs.map((c3) => cidrContains2(c3, address) ? "1" : "0").join("");
-    const ip = Number(address.value);
-    let out = "";
-    for (const c3 of this.cidrs) {
-      if (c3.family !== 4) out += "0";
-      else {
-        const size2 = 2 ** (32 - c3.len);
-        out += Math.floor(ip / size2) === Math.floor(Number(c3.network) / size2) ? "1" : "0";
+  /** The region of an address, and its key: the indexes of the CIDRs holding it. */
+  regionOf(address) {
+    const inside = [];
+    for (const t2 of this.cidrTables) {
+      if (t2.family !== address.family) continue;
+      const id = t2.byNetwork.get(address.value >> t2.shift);
+      if (id !== void 0) inside.push(id);
+    }
+    inside.sort((a, b3) => a - b3);
+    const key3 = inside.join(",");
+    let region = this.regions.get(key3);
+    if (!region) {
+      region = this.buildRegion(inside);
+      this.regions.set(key3, region);
+    }
+    return [key3, region];
+  }
+  buildRegion(inside) {
+    const cidrs = new Set(inside);
+    const rules = /* @__PURE__ */ new Set();
+    const ingressRules = [];
+    const egressRules = [];
+    const region = { cidrs, rules, ingressRules, egressRules, classes: [] };
+    for (const c3 of inside) {
+      for (const rid of this.ipBlockRulesByCidr[c3]) {
+        const r2 = this.rules[rid];
+        if (rules.has(rid) || !r2.peers.some((cp) => insideBlock(cp, cidrs))) continue;
+        rules.add(rid);
+        this.regionsByRule[rid].push(region);
+        (r2.direction === "ingress" ? ingressRules : egressRules).push(rid);
       }
     }
-    return out;
+    return region;
   }
-  classKey(end, inside) {
-    if (!("pod" in end)) return `@${inside}`;
+  classKey(end, labelKeys, regionKey) {
+    if (!("pod" in end)) return `@${regionKey}`;
     const p2 = end.pod;
-    const labels2 = p2.labels.map(([k2, v2]) => `${k2}=${v2}`).join("\0");
     const ports3 = p2.ports.map((cp) => `${cp.name ?? ""}/${cp.protocol}/${cp.containerPort}`).join("\0");
-    return `${p2.namespace}${labels2}${ports3}${inside}`;
+    return `${p2.namespace}${labelKeys.join("\0")}${ports3}${regionKey}`;
   }
-  buildClass(end, insideText, id) {
-    const pod2 = "pod" in end ? end.pod : void 0;
-    const namespace3 = pod2?.namespace;
-    const labels2 = pod2 ? new Map(pod2.labels) : void 0;
-    const nsLabels = pod2 ? this.nsLabels.get(pod2.namespace) ?? /* @__PURE__ */ new Map() : void 0;
-    const inside = Uint8Array.from(insideText, (ch) => ch === "1" ? 1 : 0);
-    const base = { inside, ...pod2 ? { pod: pod2, namespace: namespace3, labels: labels2, nsLabels } : { address: end.address } };
-    const peerMatch = new Uint8Array(this.rules.length);
-    const checked = new Uint8Array(this.rules.length);
-    const peerOfIngress = [];
-    const check2 = (ids) => {
-      for (const rid of ids ?? []) {
-        if (checked[rid]) continue;
-        checked[rid] = 1;
-        if (!this.peersAllow(this.rules[rid], base)) continue;
-        peerMatch[rid] = 1;
-        this.matchedClasses[rid].push(id);
-        if (this.rules[rid].direction === "ingress") peerOfIngress.push(rid);
-      }
-    };
-    check2(this.everyPeerRules);
-    check2(this.ipBlockRules);
+  buildClass(end, region, labelKeys, id) {
+    region.classes.push(id);
     const ingressRules = [];
     const egressRules = [];
     const ingressPolicies = [];
     const egressPolicies = [];
-    if (pod2) {
-      for (const [k2, v2] of pod2.labels) check2(this.rulesByLabel.get(`${k2}=${v2}`));
-      check2(this.namespaceSelectorRules);
-      check2(this.rulesByNamespace.get(pod2.namespace));
-      for (const pi of this.policiesByNamespace.get(pod2.namespace) ?? []) {
-        const p2 = this.policies[pi];
-        if (!selectorMatches2(p2.podSelector, labels2)) continue;
-        if (p2.policyTypes.includes("Ingress")) {
-          ingressPolicies.push(pi);
-          this.ingressSelected[pi].push(id);
-          ingressRules.push(...this.policyIngressRules[pi]);
-        }
-        if (p2.policyTypes.includes("Egress")) {
-          egressPolicies.push(pi);
-          egressRules.push(...this.policyEgressRules[pi]);
-        }
+    const common = { region, labelKeys, ingressRules, egressRules, ingressPolicies, egressPolicies, destMasks: /* @__PURE__ */ new Map() };
+    if (!("pod" in end)) return { ...common, address: end.address, groups: NO_GROUPS };
+    const { pod: pod2 } = end;
+    const labels2 = new Map(pod2.labels);
+    let index = this.podClassIndex.get(pod2.namespace);
+    if (!index) {
+      index = { all: [], byLabel: /* @__PURE__ */ new Map() };
+      this.podClassIndex.set(pod2.namespace, index);
+    }
+    index.all.push(id);
+    for (const k2 of labelKeys) if (this.peerFirstLabels.has(k2)) push2(index.byLabel, k2, id);
+    const selecting = [];
+    this.policiesByNamespace.get(pod2.namespace)?.candidates(labelKeys, (pi) => {
+      if (selectorMatches2(this.policies[pi].podSelector, labels2)) selecting.push(pi);
+    });
+    for (const pi of selecting.sort((a, b3) => a - b3)) {
+      const p2 = this.policies[pi];
+      if (p2.policyTypes.includes("Ingress")) {
+        ingressPolicies.push(pi);
+        this.ingressSelected[pi].push(id);
+        ingressRules.push(...this.policyIngressRules[pi]);
+      }
+      if (p2.policyTypes.includes("Egress")) {
+        egressPolicies.push(pi);
+        this.egressSelected[pi].push(id);
+        egressRules.push(...this.policyEgressRules[pi]);
       }
     }
-    return { ...base, peerMatch, ingressRules, egressRules, ingressPolicies, egressPolicies, destMasks: /* @__PURE__ */ new Map(), peerOfIngress };
+    return { ...common, pod: pod2, labels: labels2, groups: this.namespaceGroups(pod2.namespace) };
+  }
+  /**
+   * A selector peer matches a pod in a namespace it selects (its policy's own when it has no
+   * namespaceSelector: its group says which) whose labels its podSelector, if any, selects.
+   */
+  selectsPod(cp, end) {
+    if (cp.group === void 0 || !end.groups.ids.has(cp.group)) return false;
+    return !cp.podSelector || selectorMatches2(cp.podSelector, end.labels);
+  }
+  /** Whether a peer of rule `rid` matches the ends of class `c` (every end does when the rule lists none). */
+  isPeer(c3, rid) {
+    const r2 = this.rules[rid];
+    if (r2.peers.length === 0 || c3.region.rules.has(rid)) return true;
+    for (const cp of r2.peers) if (this.selectsPod(cp, c3)) return true;
+    return false;
+  }
+  /**
+   * The rules of one direction that class `c` is a peer of: those listing no peer, those of its
+   * region's ipBlocks, and those a selector peer of which selects it, looked up in its namespace's
+   * groups under its labels. A rule may come more than once.
+   */
+  rulesWithPeer(c3, direction) {
+    const out = [...this.everyPeerRules[direction], ...direction === "ingress" ? c3.region.ingressRules : c3.region.egressRules];
+    for (const group of c3.groups.groups) {
+      group.peers.candidates(c3.labelKeys, ({ rule, podSelector }) => {
+        if (this.rules[rule].direction === direction && (!podSelector || selectorMatches2(podSelector, c3.labels))) out.push(rule);
+      });
+    }
+    return out;
+  }
+  /**
+   * The classes a peer of rule `rid` matches, each at least once: every class when it lists none,
+   * else the classes of the regions its ipBlocks match and those its selector peers select.
+   */
+  classesMatching(rid) {
+    if (this.rules[rid].peers.length === 0) return [this.classIds];
+    return [...this.regionsByRule[rid].map((region) => region.classes), this.selectorClasses(rid)];
+  }
+  /** The classes a selector peer of the rule matches (found once per rule, then kept up with new classes). */
+  selectorClasses(rid) {
+    const r2 = this.rules[rid];
+    const n2 = this.classes.length;
+    let memo = this.selectorClassMemo.get(rid);
+    if (!memo) {
+      const found = /* @__PURE__ */ new Set();
+      for (const cp of r2.peers) {
+        if (cp.group === void 0) continue;
+        const group = this.peerGroups[cp.group];
+        const first = cp.podSelector?.matchLabels[0];
+        for (const ns2 of group.namespaces) {
+          const index = this.podClassIndex.get(ns2);
+          if (!index) continue;
+          for (const c3 of (first ? index.byLabel.get(labelKey3(first)) : index.all) ?? []) if (this.selectsPod(cp, this.classes[c3])) found.add(c3);
+        }
+      }
+      memo = { upTo: n2, classes: [...found] };
+      this.selectorClassMemo.set(rid, memo);
+    }
+    for (; memo.upTo < n2; memo.upTo++) {
+      const c3 = this.classes[memo.upTo];
+      if (r2.peers.some((cp) => this.selectsPod(cp, c3))) memo.classes.push(memo.upTo);
+    }
+    return memo.classes;
   }
   /** The written indexes of the rule's peers that match the end (none when the list is empty: see `peers.length`). */
   matchingPeers(r2, end) {
-    const policyNs = this.policies[r2.policy].namespace;
     const out = [];
-    for (const { peer: peer3, cidr, except } of r2.peers) {
-      if (peer3.ipBlock) {
-        if (cidr !== void 0 && end.inside[cidr] === 1 && !except.some((e) => end.inside[e] === 1)) out.push(peer3.index);
-        continue;
-      }
-      if (!end.pod) continue;
-      if (peer3.namespaceSelector ? !selectorMatches2(peer3.namespaceSelector, end.nsLabels) : end.namespace !== policyNs) continue;
-      if (peer3.podSelector && !selectorMatches2(peer3.podSelector, end.labels)) continue;
-      out.push(peer3.index);
+    for (const cp of r2.peers) {
+      if (cp.ipBlock ? insideBlock(cp, end.region.cidrs) : this.selectsPod(cp, end)) out.push(cp.index);
     }
     return out;
   }
@@ -34319,7 +34667,7 @@ var KubernetesEvaluator = class {
     const m2 = this.scratch.egress;
     m2.fill(0);
     for (const id of s.egressRules) {
-      if (d2.peerMatch[id] === 0) continue;
+      if (!this.isPeer(d2, id)) continue;
       const rm2 = this.ruleMask(this.rules[id], d2);
       for (let w2 = 0; w2 < m2.length; w2++) m2[w2] |= rm2[w2];
     }
@@ -34333,7 +34681,7 @@ var KubernetesEvaluator = class {
     const m2 = this.scratch.ingress;
     m2.fill(0);
     for (const id of d2.ingressRules) {
-      if (s.peerMatch[id] === 0) continue;
+      if (!this.isPeer(s, id)) continue;
       const rm2 = this.ruleMask(this.rules[id], d2);
       for (let w2 = 0; w2 < m2.length; w2++) m2[w2] |= rm2[w2];
     }
@@ -34353,38 +34701,72 @@ var KubernetesEvaluator = class {
    * so a whole row costs about what its allowed pairs do. A buffer, valid until the next call.
    */
   allowedRow(src) {
-    const W3 = this.space.words;
-    const n2 = this.classes.length;
-    if (!this.rowBuffers || this.rowBuffers.allowed.length < n2 * W3) {
-      this.rowBuffers = { allowed: new Uint32Array(n2 * W3), egress: new Uint32Array(n2 * W3) };
-    }
-    const row = this.rowBuffers.allowed;
+    const { allowed: row, other: egress } = this.buffers();
     const s = this.classes[src];
-    if (!this.openRow || this.openRow.length !== n2 * W3) {
-      this.openRow = new Uint32Array(n2 * W3);
-      for (let r2 = 0; r2 < n2; r2++) if (this.classes[r2].ingressPolicies.length === 0) this.openRow.set(this.full, r2 * W3);
-    }
-    row.set(this.openRow);
-    for (const rid of s.peerOfIngress) {
+    row.set(this.open().receivers);
+    for (const rid of this.rulesWithPeer(s, "ingress")) {
       const rule = this.rules[rid];
-      for (const r2 of this.ingressSelected[rule.policy]) {
-        const m2 = this.ruleMask(rule, this.classes[r2]);
-        for (let w2 = 0; w2 < W3; w2++) row[r2 * W3 + w2] |= m2[w2];
-      }
+      for (const r2 of this.ingressSelected[rule.policy]) this.orInto(row, r2, this.ruleMask(rule, this.classes[r2]));
     }
     if (s.egressPolicies.length > 0) {
-      const eg = this.rowBuffers.egress;
-      eg.fill(0, 0, n2 * W3);
+      egress.fill(0);
       for (const rid of s.egressRules) {
         const rule = this.rules[rid];
-        for (const r2 of this.matchedClasses[rid]) {
-          const m2 = this.ruleMask(rule, this.classes[r2]);
-          for (let w2 = 0; w2 < W3; w2++) eg[r2 * W3 + w2] |= m2[w2];
-        }
+        for (const classes of this.classesMatching(rid)) for (const r2 of classes) this.orInto(egress, r2, this.ruleMask(rule, this.classes[r2]));
       }
-      for (let i = 0; i < n2 * W3; i++) row[i] &= eg[i];
+      for (let i = 0; i < row.length; i++) row[i] &= egress[i];
     }
     return row;
+  }
+  /**
+   * The points on which Kubernetes allows flows from every class classified so far to class `dst`:
+   * class S's mask at `S * space.words`, what `allowedMask(S, dst)` gives. As allowedRow, it walks
+   * the rules that involve `dst`. A buffer, valid until the next call (of it or allowedRow).
+   */
+  allowedColumn(dst) {
+    const { allowed: column, other: ingress } = this.buffers();
+    const d2 = this.classes[dst];
+    column.set(this.open().senders);
+    for (const rid of this.rulesWithPeer(d2, "egress")) {
+      const rule = this.rules[rid];
+      const m2 = this.ruleMask(rule, d2);
+      for (const s of this.egressSelected[rule.policy]) this.orInto(column, s, m2);
+    }
+    if (d2.ingressPolicies.length > 0) {
+      ingress.fill(0);
+      for (const rid of d2.ingressRules) {
+        const m2 = this.ruleMask(this.rules[rid], d2);
+        for (const classes of this.classesMatching(rid)) for (const s of classes) this.orInto(ingress, s, m2);
+      }
+      for (let i = 0; i < column.length; i++) column[i] &= ingress[i];
+    }
+    return column;
+  }
+  /** Two line buffers (one mask per class classified so far), made anew when classes were added. */
+  buffers() {
+    const size2 = this.classes.length * this.space.words;
+    if (!this.lineBuffers || this.lineBuffers.allowed.length !== size2) {
+      this.lineBuffers = { allowed: new Uint32Array(size2), other: new Uint32Array(size2) };
+    }
+    return this.lineBuffers;
+  }
+  /** Per class, the full mask where it is not isolated (`receivers`: for ingress; `senders`: for egress), else nothing. */
+  open() {
+    const n2 = this.classes.length;
+    if (!this.openLines || this.openLines.n !== n2) {
+      const line = (isolated) => {
+        const out = new Uint32Array(n2 * this.space.words);
+        for (let r2 = 0; r2 < n2; r2++) if (!isolated(this.classes[r2])) out.set(this.full, r2 * this.space.words);
+        return out;
+      };
+      this.openLines = { n: n2, receivers: line((c3) => c3.ingressPolicies.length > 0), senders: line((c3) => c3.egressPolicies.length > 0) };
+    }
+    return this.openLines;
+  }
+  /** ORs `mask` into class `c`'s place in `line`. */
+  orInto(line, c3, mask) {
+    const W3 = this.space.words;
+    for (let w2 = 0; w2 < W3; w2++) line[c3 * W3 + w2] |= mask[w2];
   }
   /**
    * What decides at an end of class `cls` in one direction (`egress`: as the sender; `ingress`: as
@@ -34576,55 +34958,63 @@ var ConnectivityComparer = class {
   compare(base, head) {
     const cBase = new ContrailEvaluator(base, this.input.inventory, this.space);
     const cHead = new ContrailEvaluator(head, this.input.inventory, this.space);
-    const evaluators = [cBase, cHead, this.kBase, this.kHead];
-    const classes = this.classesOf(evaluators);
+    const classes = this.classesOf([cBase, cHead, this.kBase, this.kHead]);
     const edges = /* @__PURE__ */ new Map();
+    const outcomes = /* @__PURE__ */ new Map();
+    const signatureIds = /* @__PURE__ */ new Map();
+    const endKey = (d2, p2) => d2 ? `${d2.list}:${d2.deciders[p2]}:${hasPoint(d2.allowed, p2) ? 1 : 0}` : "-";
     const record = (src, dst, [cb, ch, kb, kh]) => {
-      if (sameMask(cb, ch) && sameMask(kb, kh)) return;
       const pairs = nodePairs(src, dst);
       if (!pairs.length) return;
-      const from = pairs[0].fromEnd;
-      const to2 = pairs[0].toEnd;
+      const onHead = cHead.decide(src.ids[1], dst.ids[1]);
+      const onBase = cBase.decide(src.ids[0], dst.ids[0]);
       const signatures = /* @__PURE__ */ new Map();
       for (let p2 = 0; p2 < this.space.points.length; p2++) {
         const was = hasPoint(cb, p2);
         const now = hasPoint(ch, p2);
-        const k2 = { base: hasPoint(kb, p2), head: hasPoint(kh, p2) };
-        if (was === now && k2.base === k2.head) continue;
+        const kBase = hasPoint(kb, p2);
+        const kHead = hasPoint(kh, p2);
+        if (was === now && kBase === kHead) continue;
         const change = was === now ? "not-enforced" : now ? "opened" : "closed";
-        const decidedHead = cHead.decisions(from, to2, p2);
-        const decidedBase = cBase.decisions(from, to2, p2);
-        const at3 = decidingEnd(change, decidedBase, decidedHead);
-        const head2 = decision(decidedHead, at3);
-        const base2 = decision(decidedBase, at3);
-        const sig = [change, JSON.stringify(head2), JSON.stringify(base2), k2.base, k2.head].join("\0");
-        const entry = signatures.get(sig);
+        const key3 = [change, kBase, kHead, endKey(onHead.sender, p2), endKey(onHead.receiver, p2), endKey(onBase.sender, p2), endKey(onBase.receiver, p2)].join("/");
+        let outcome = outcomes.get(key3);
+        if (!outcome) {
+          const decidedHead = { sender: cHead.decisionAt(onHead.sender, p2), receiver: cHead.decisionAt(onHead.receiver, p2) };
+          const decidedBase = { sender: cBase.decisionAt(onBase.sender, p2), receiver: cBase.decisionAt(onBase.receiver, p2) };
+          const at3 = decidingEnd(change, decidedBase, decidedHead);
+          const head2 = decision(decidedHead, at3);
+          const base2 = decision(decidedBase, at3);
+          const sig = [change, JSON.stringify(head2), JSON.stringify(base2), kBase, kHead].join("\0");
+          let signature = signatureIds.get(sig);
+          if (signature === void 0) signatureIds.set(sig, signature = signatureIds.size);
+          outcome = { signature, change, head: head2, base: base2, kubernetes: { base: kBase, head: kHead } };
+          outcomes.set(key3, outcome);
+        }
+        const entry = signatures.get(outcome.signature);
         if (entry) entry.points.push(p2);
-        else signatures.set(sig, { change, head: head2, base: base2, kubernetes: k2, points: [p2] });
+        else signatures.set(outcome.signature, { outcome, points: [p2] });
       }
-      for (const [sig, s] of signatures) {
+      for (const [signature, { outcome: s, points }] of signatures) {
         for (const pair of pairs) {
-          const edgeKey = `${sig}\0${pair.from.nodeKey}\0${pair.to.nodeKey}`;
+          const edgeKey = `${signature}\0${pair.from.nodeKey}\0${pair.to.nodeKey}`;
           let edge = edges.get(edgeKey);
           if (!edge) {
             edge = { change: s.change, from: pair.from.node, to: pair.to.node, head: s.head, base: s.base, kubernetes: s.kubernetes, points: /* @__PURE__ */ new Set() };
             edges.set(edgeKey, edge);
           }
-          for (const p2 of s.points) edge.points.add(p2);
+          for (const p2 of points) edge.points.add(p2);
         }
       }
     };
     const contrail = cBase.changedEnds(cHead, classes.map((c3) => [c3.ids[0], c3.ids[1]]));
     const kChanged = (c3, direction) => this.kBase.endSignature(c3.ids[2], direction) !== this.kHead.endSignature(c3.ids[3], direction);
-    const sends = classes.map((c3, i) => contrail.senders[i] || kChanged(c3, "egress"));
-    const receives = classes.map((c3, i) => contrail.receivers[i] || kChanged(c3, "ingress"));
-    this.visitPairs(evaluators, classes, {
-      sends,
-      receives,
-      visit: (src, dst, masks) => {
-        record(src, dst, masks);
-        return true;
-      }
+    const comparisons = [
+      { base: cBase, head: cHead, changed: contrail },
+      { base: this.kBase, head: this.kHead, changed: { senders: classes.map((c3) => kChanged(c3, "egress")), receivers: classes.map((c3) => kChanged(c3, "ingress")) } }
+    ];
+    this.visitPairs(comparisons, classes, (src, dst, masks) => {
+      record(src, dst, masks);
+      return true;
     });
     const byChange = (c3) => [...edges.values()].filter((e) => e.change === c3).map((e) => this.finish(e)).sort(compareFlows);
     return {
@@ -34641,31 +35031,76 @@ var ConnectivityComparer = class {
     const eb = new ContrailEvaluator(b3, this.input.inventory, this.space);
     const classes = this.classesOf([ea, eb]);
     const changed = ea.changedEnds(eb, classes.map((c3) => [c3.ids[0], c3.ids[1]]));
-    return this.visitPairs([ea, eb], classes, { sends: changed.senders, receives: changed.receivers, visit: (_s2, _d, [ma, mb]) => sameMask(ma, mb) });
+    return this.visitPairs([{ base: ea, head: eb, changed }], classes, () => false);
   }
   /**
-   * Calls `visit` with every evaluator's mask (copies) for each class pair with a pod at one end,
-   * sender by sender in class order, until it returns false; returns false then. A pair whose
-   * sender does not `send` differently and whose receiver does not `receive` differently has the
-   * same masks on every side (the callers tell which ends changed) and is skipped, unless the input is
-   * `exhaustive`. A changed sender's pairs come from one row per evaluator; the few changed
-   * receivers of an unchanged sender, pair by pair.
+   * Calls `visit` with every evaluator's mask (copies) for each class pair with a pod at one end on
+   * which some comparison's base and head masks differ, sender by sender in class order, receivers
+   * in class order, until it returns false; returns false then. Each comparison finds where it
+   * differs among the flows it may answer differently (the callers tell which), the cheapest way
+   * (findDifferences); the input `exhaustive` compares every pair, pair by pair (the reference).
    */
-  visitPairs(evaluators, classes, only) {
-    const W3 = this.space.words;
-    const exhaustive = this.input.exhaustive === true;
-    const receivers = classes.flatMap((c3, i) => exhaustive || only.receives[i] ? [c3] : []);
-    for (let s = 0; s < classes.length; s++) {
-      const src = classes[s];
-      const rowWise = !exhaustive && only.sends[s];
-      const rows = rowWise ? evaluators.map((e, i) => e.allowedRow(src.ids[i])) : void 0;
-      for (const dst of rowWise ? classes : receivers) {
-        if (!src.hasPod && !dst.hasPod) continue;
-        const masks = rows ? rows.map((row, i) => row.slice(dst.ids[i] * W3, dst.ids[i] * W3 + W3)) : evaluators.map((e, i) => e.allowedMask(src.ids[i], dst.ids[i]).slice());
-        if (!only.visit(src, dst, masks)) return false;
+  visitPairs(comparisons, classes, visit2) {
+    const evaluators = comparisons.flatMap((c3) => [c3.base, c3.head]);
+    const masksOf = (src, dst) => evaluators.map((e, i) => e.allowedMask(src.ids[i], dst.ids[i]).slice());
+    if (this.input.exhaustive === true) {
+      for (const src of classes) {
+        for (const dst of classes) {
+          if (!src.hasPod && !dst.hasPod) continue;
+          const masks = masksOf(src, dst);
+          if (comparisons.some((_3, k2) => !sameMask(masks[2 * k2], masks[2 * k2 + 1])) && !visit2(src, dst, masks)) return false;
+        }
       }
+      return true;
+    }
+    const n2 = classes.length;
+    const found = [];
+    comparisons.forEach((c3, k2) => this.findDifferences(c3, k2, classes, found));
+    const pairs = Float64Array.from(found).sort();
+    for (let i = 0; i < pairs.length; i++) {
+      if (i > 0 && pairs[i] === pairs[i - 1]) continue;
+      const src = classes[Math.floor(pairs[i] / n2)];
+      const dst = classes[pairs[i] % n2];
+      if (!visit2(src, dst, masksOf(src, dst))) return false;
     }
     return true;
+  }
+  /**
+   * Adds to `found` each class pair (sender index s, receiver index d, as s * n + d; a pod at one
+   * end) on which comparison `k` differs. Its changed senders' flows come from one row per
+   * evaluator, its changed receivers' from one column (pair by pair for an evaluator without
+   * columns), its changed pairs one by one.
+   */
+  findDifferences(c3, k2, classes, found) {
+    const W3 = this.space.words;
+    const n2 = classes.length;
+    const { senders, receivers, pairs = [] } = c3.changed;
+    const onB = Int32Array.from(classes, (x3) => x3.ids[2 * k2]);
+    const onH = Int32Array.from(classes, (x3) => x3.ids[2 * k2 + 1]);
+    const pod2 = Uint8Array.from(classes, (x3) => x3.hasPod ? 1 : 0);
+    for (let s = 0; s < n2; s++) {
+      if (!senders[s]) continue;
+      const rowB = c3.base.allowedRow(onB[s]);
+      const rowH = c3.head.allowedRow(onH[s]);
+      for (let d2 = 0; d2 < n2; d2++) {
+        if ((pod2[s] || pod2[d2]) && !sameWords(rowB, onB[d2] * W3, rowH, onH[d2] * W3, W3)) found.push(s * n2 + d2);
+      }
+    }
+    for (let d2 = 0; d2 < n2; d2++) {
+      if (!receivers[d2]) continue;
+      const columnB = c3.base.allowedColumn?.(onB[d2]);
+      const columnH = c3.head.allowedColumn?.(onH[d2]);
+      for (let s = 0; s < n2; s++) {
+        if (senders[s] || !(pod2[s] || pod2[d2])) continue;
+        const maskB = columnB ?? c3.base.allowedMask(onB[s], onB[d2]);
+        const maskH = columnH ?? c3.head.allowedMask(onH[s], onH[d2]);
+        if (!sameWords(maskB, columnB ? onB[s] * W3 : 0, maskH, columnH ? onH[s] * W3 : 0, W3)) found.push(s * n2 + d2);
+      }
+    }
+    for (const [s, d2] of pairs) {
+      if (senders[s] || receivers[d2] || !(pod2[s] || pod2[d2])) continue;
+      if (!sameMask(c3.base.allowedMask(onB[s], onB[d2]), c3.head.allowedMask(onH[s], onH[d2]))) found.push(s * n2 + d2);
+    }
   }
   /**
    * NetworkPolicies whose own podSelector selects more of the head's pods than on the base: more pods
@@ -34732,7 +35167,7 @@ function nodePairs(src, dst) {
     for (const to2 of dst.members) {
       if (from === to2 || !("pod" in from.end) && !("pod" in to2.end)) continue;
       const key3 = `${from.nodeKey}\0${to2.nodeKey}`;
-      if (!out.has(key3)) out.set(key3, { from, to: to2, fromEnd: from.end, toEnd: to2.end });
+      if (!out.has(key3)) out.set(key3, { from, to: to2 });
     }
   }
   return [...out.values()];
@@ -34766,6 +35201,10 @@ function decision(d2, at3) {
 }
 function sameMask(a, b3) {
   for (let i = 0; i < a.length; i++) if (a[i] !== b3[i]) return false;
+  return true;
+}
+function sameWords(a, i, b3, j3, n2) {
+  for (let w2 = 0; w2 < n2; w2++) if (a[i + w2] !== b3[j3 + w2]) return false;
   return true;
 }
 function podGroups(pods) {
