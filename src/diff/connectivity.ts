@@ -18,7 +18,7 @@
 import { cmp } from '../diagnostics.js';
 import type { PolicySet } from '../model/policy.js';
 import { positionOf } from '../model/source.js';
-import { type ChangedEnds, type ContrailDecision, ContrailEvaluator, type EndDecisions } from '../simulate/contrail.js';
+import { type ChangedEnds, type ClassPairDecisions, type ContrailDecision, ContrailEvaluator, type EndDecisions } from '../simulate/contrail.js';
 import { type Address, addressKey, type Cidr, cidrContainsAddress, formatAddress, formatCidr, isStrictSubset, parseAddress, parseCidr } from '../net/ip.js';
 import type { FlowEnd, Inventory, InventoryPod } from '../simulate/inventory.js';
 import { KubernetesEvaluator } from '../simulate/kubernetes.js';
@@ -51,8 +51,7 @@ interface PairEvaluator {
 /**
  * The same flows answered on the base and on the head, and the flows (by class index in the class
  * list) that the two may answer differently: every flow from `senders`, every flow to `receivers`,
- * and the `pairs`. Comparison k's evaluators' class ids are `EndClass.ids[2k]` and `[2k + 1]`, and
- * its masks are at those places in a visit's.
+ * and the `pairs`. Comparison k's evaluators' class ids are `EndClass.ids[2k]` and `[2k + 1]`.
  */
 interface Comparison {
   readonly base: PairEvaluator;
@@ -60,8 +59,6 @@ interface Comparison {
   readonly changed: { readonly senders: readonly boolean[]; readonly receivers: readonly boolean[]; readonly pairs?: ChangedEnds['pairs'] };
 }
 
-/** Every evaluator's mask for one class pair, in the order of the comparisons (base, head, base, head...). */
-type Visit = (src: EndClass, dst: EndClass, masks: readonly PointMask[]) => boolean;
 
 /** Addresses tried for "anywhere else" (documentation ranges first): the first outside every named range is used. */
 const ELSEWHERE_CANDIDATES = ['203.0.113.10', '198.51.100.10', '192.0.2.10', '8.8.8.8', '1.1.1.1', '2001:db8::10'];
@@ -126,18 +123,22 @@ export class ConnectivityComparer implements FlowComparer {
     // Edges are grouped by signature (long: it holds both decisions); by its number here.
     const signatureIds = new Map<string, number>();
     const endKey = (d: EndDecisions | null, p: number) => (d ? `${d.list}:${d.deciders[p]}:${hasPoint(d.allowed, p) ? 1 : 0}` : '-');
-    const record = (src: EndClass, dst: EndClass, [cb, ch, kb, kh]: readonly PointMask[]) => {
+    const record = (src: EndClass, dst: EndClass) => {
       const pairs = nodePairs(src, dst);
       if (!pairs.length) return;
       // Ends of one class get one answer: the decisions are taken once for the class pair.
       const onHead = cHead.decide(src.ids[1]!, dst.ids[1]!);
       const onBase = cBase.decide(src.ids[0]!, dst.ids[0]!);
+      const cb = passedByBoth(onBase, this.space);
+      const ch = passedByBoth(onHead, this.space);
+      const kb = this.kBase.allowedMask(src.ids[2]!, dst.ids[2]!).slice();
+      const kh = this.kHead.allowedMask(src.ids[3]!, dst.ids[3]!);
       const signatures = new Map<number, { outcome: Outcome; points: number[] }>();
       for (let p = 0; p < this.space.points.length; p++) {
-        const was = hasPoint(cb!, p);
-        const now = hasPoint(ch!, p);
-        const kBase = hasPoint(kb!, p);
-        const kHead = hasPoint(kh!, p);
+        const was = hasPoint(cb, p);
+        const now = hasPoint(ch, p);
+        const kBase = hasPoint(kb, p);
+        const kHead = hasPoint(kh, p);
         if (was === now && kBase === kHead) continue;
         const change = was === now ? 'not-enforced' : now ? 'opened' : 'closed';
         const key = [change, kBase, kHead, endKey(onHead.sender, p), endKey(onHead.receiver, p), endKey(onBase.sender, p), endKey(onBase.receiver, p)].join('/');
@@ -177,8 +178,8 @@ export class ConnectivityComparer implements FlowComparer {
       { base: cBase, head: cHead, changed: contrail },
       { base: this.kBase, head: this.kHead, changed: { senders: classes.map((c) => kChanged(c, 'egress')), receivers: classes.map((c) => kChanged(c, 'ingress')) } },
     ];
-    this.visitPairs(comparisons, classes, (src, dst, masks) => {
-      record(src, dst, masks);
+    this.visitPairs(comparisons, classes, (src, dst) => {
+      record(src, dst);
       return true;
     });
 
@@ -207,21 +208,19 @@ export class ConnectivityComparer implements FlowComparer {
   }
 
   /**
-   * Calls `visit` with every evaluator's mask (copies) for each class pair with a pod at one end on
-   * which some comparison's base and head masks differ, sender by sender in class order, receivers
-   * in class order, until it returns false; returns false then. Each comparison finds where it
-   * differs among the flows it may answer differently (the callers tell which), the cheapest way
-   * (findDifferences); the input `exhaustive` compares every pair, pair by pair (the reference).
+   * Calls `visit` for each class pair with a pod at one end on which some comparison's base and
+   * head masks differ, sender by sender in class order, receivers in class order, until it returns
+   * false; returns false then. Each comparison finds where it differs among the flows it may answer
+   * differently (the callers tell which), the cheapest way (findDifferences); the input
+   * `exhaustive` compares every pair, pair by pair (the reference).
    */
-  private visitPairs(comparisons: readonly Comparison[], classes: readonly EndClass[], visit: Visit): boolean {
-    const evaluators = comparisons.flatMap((c) => [c.base, c.head]);
-    const masksOf = (src: EndClass, dst: EndClass) => evaluators.map((e, i) => e.allowedMask(src.ids[i]!, dst.ids[i]!).slice());
+  private visitPairs(comparisons: readonly Comparison[], classes: readonly EndClass[], visit: (src: EndClass, dst: EndClass) => boolean): boolean {
     if (this.input.exhaustive === true) {
+      const differs = (src: EndClass, dst: EndClass) =>
+        comparisons.some((c, k) => !sameMask(c.base.allowedMask(src.ids[2 * k]!, dst.ids[2 * k]!).slice(), c.head.allowedMask(src.ids[2 * k + 1]!, dst.ids[2 * k + 1]!)));
       for (const src of classes) {
         for (const dst of classes) {
-          if (!src.hasPod && !dst.hasPod) continue;
-          const masks = masksOf(src, dst);
-          if (comparisons.some((_, k) => !sameMask(masks[2 * k]!, masks[2 * k + 1]!)) && !visit(src, dst, masks)) return false;
+          if ((src.hasPod || dst.hasPod) && differs(src, dst) && !visit(src, dst)) return false;
         }
       }
       return true;
@@ -235,7 +234,7 @@ export class ConnectivityComparer implements FlowComparer {
       if (i > 0 && pairs[i] === pairs[i - 1]) continue;
       const src = classes[Math.floor(pairs[i]! / n)]!;
       const dst = classes[pairs[i]! % n]!;
-      if (!visit(src, dst, masksOf(src, dst))) return false;
+      if (!visit(src, dst)) return false;
     }
     return true;
   }
@@ -420,6 +419,13 @@ function decision(d: Decided, at: 'sender' | 'receiver'): Decision {
     ...(origin ? { origin: positionOf(origin) } : {}),
     at: where,
   };
+}
+
+/** The points on which both ends of a class pair pass, from its decisions (an end that is not a pod passes all). */
+function passedByBoth(d: ClassPairDecisions, space: ProbeSpace): PointMask {
+  const both = space.full();
+  for (const end of [d.sender, d.receiver]) if (end) for (let w = 0; w < both.length; w++) both[w] = both[w]! & end.allowed[w]!;
+  return both;
 }
 
 function sameMask(a: PointMask, b: PointMask): boolean {
