@@ -35114,11 +35114,15 @@ var ConnectivityComparer = class {
     const outcomes = /* @__PURE__ */ new Map();
     const signatureIds = /* @__PURE__ */ new Map();
     const endKey = (d2, p2) => d2 ? `${d2.list}:${d2.deciders[p2]}:${hasPoint(d2.allowed, p2) ? 1 : 0}` : "-";
-    const record = (src, dst, [cb, ch, kb, kh]) => {
+    const record = (src, dst) => {
       const pairs = nodePairs(src, dst);
       if (!pairs.length) return;
       const onHead = cHead.decide(src.ids[1], dst.ids[1]);
       const onBase = cBase.decide(src.ids[0], dst.ids[0]);
+      const cb = passedByBoth(onBase, this.space);
+      const ch = passedByBoth(onHead, this.space);
+      const kb = this.kBase.allowedMask(src.ids[2], dst.ids[2]).slice();
+      const kh = this.kHead.allowedMask(src.ids[3], dst.ids[3]);
       const signatures = /* @__PURE__ */ new Map();
       for (let p2 = 0; p2 < this.space.points.length; p2++) {
         const was = hasPoint(cb, p2);
@@ -35163,8 +35167,8 @@ var ConnectivityComparer = class {
       { base: cBase, head: cHead, changed: contrail },
       { base: this.kBase, head: this.kHead, changed: { senders: classes.map((c3) => kChanged(c3, "egress")), receivers: classes.map((c3) => kChanged(c3, "ingress")) } }
     ];
-    this.visitPairs(comparisons, classes, (src, dst, masks) => {
-      record(src, dst, masks);
+    this.visitPairs(comparisons, classes, (src, dst) => {
+      record(src, dst);
       return true;
     });
     const byChange = (c3) => [...edges.values()].filter((e) => e.change === c3).map((e) => this.finish(e)).sort(compareFlows);
@@ -35185,21 +35189,18 @@ var ConnectivityComparer = class {
     return this.visitPairs([{ base: ea, head: eb, changed }], classes, () => false);
   }
   /**
-   * Calls `visit` with every evaluator's mask (copies) for each class pair with a pod at one end on
-   * which some comparison's base and head masks differ, sender by sender in class order, receivers
-   * in class order, until it returns false; returns false then. Each comparison finds where it
-   * differs among the flows it may answer differently (the callers tell which), the cheapest way
-   * (findDifferences); the input `exhaustive` compares every pair, pair by pair (the reference).
+   * Calls `visit` for each class pair with a pod at one end on which some comparison's base and
+   * head masks differ, sender by sender in class order, receivers in class order, until it returns
+   * false; returns false then. Each comparison finds where it differs among the flows it may answer
+   * differently (the callers tell which), the cheapest way (findDifferences); the input
+   * `exhaustive` compares every pair, pair by pair (the reference).
    */
   visitPairs(comparisons, classes, visit2) {
-    const evaluators = comparisons.flatMap((c3) => [c3.base, c3.head]);
-    const masksOf = (src, dst) => evaluators.map((e, i) => e.allowedMask(src.ids[i], dst.ids[i]).slice());
     if (this.input.exhaustive === true) {
+      const differs = (src, dst) => comparisons.some((c3, k2) => !sameMask(c3.base.allowedMask(src.ids[2 * k2], dst.ids[2 * k2]).slice(), c3.head.allowedMask(src.ids[2 * k2 + 1], dst.ids[2 * k2 + 1])));
       for (const src of classes) {
         for (const dst of classes) {
-          if (!src.hasPod && !dst.hasPod) continue;
-          const masks = masksOf(src, dst);
-          if (comparisons.some((_3, k2) => !sameMask(masks[2 * k2], masks[2 * k2 + 1])) && !visit2(src, dst, masks)) return false;
+          if ((src.hasPod || dst.hasPod) && differs(src, dst) && !visit2(src, dst)) return false;
         }
       }
       return true;
@@ -35212,7 +35213,7 @@ var ConnectivityComparer = class {
       if (i > 0 && pairs[i] === pairs[i - 1]) continue;
       const src = classes[Math.floor(pairs[i] / n)];
       const dst = classes[pairs[i] % n];
-      if (!visit2(src, dst, masksOf(src, dst))) return false;
+      if (!visit2(src, dst)) return false;
     }
     return true;
   }
@@ -35349,6 +35350,11 @@ function decision(d2, at3) {
     ...origin ? { origin: positionOf(origin) } : {},
     at: where2
   };
+}
+function passedByBoth(d2, space) {
+  const both = space.full();
+  for (const end of [d2.sender, d2.receiver]) if (end) for (let w2 = 0; w2 < both.length; w2++) both[w2] = both[w2] & end.allowed[w2];
+  return both;
 }
 function sameMask(a, b3) {
   for (let i = 0; i < a.length; i++) if (a[i] !== b3[i]) return false;
