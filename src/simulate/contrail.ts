@@ -20,7 +20,7 @@ import { cmp } from '../diagnostics.js';
 import type { ApplicationPolicySet, Endpoint, FirewallRule, Service, Snapshot } from '../snapshot/model.js';
 import { POLICY_MANAGEMENT } from '../snapshot/model.js';
 import { workloadTags } from '../snapshot/workload-tags.js';
-import { type Address, type Cidr, familyBits, parseAddress } from '../net/ip.js';
+import { type Address, type Cidr, parseAddress, PrefixMap } from '../net/ip.js';
 import type { FlowEnd, Inventory, InventoryPod } from './inventory.js';
 import { type PointMask, type ProbePoint, type ProbeSpace, hasPoint } from './probe-space.js';
 
@@ -197,40 +197,20 @@ const lowerType = (tag: string): string => {
   return eq < 0 ? tag.toLowerCase() : `${tag.slice(0, eq).toLowerCase()}${tag.slice(eq)}`;
 };
 
-/**
- * The address groups holding an address, by lookup instead of a test of every prefix: prefixes by
- * family and length, keyed by their network part, so an address costs one lookup per distinct
- * prefix length (there are thousands of groups and tens of thousands of addresses).
- */
+/** The address groups holding an address, by prefix lookup (thousands of groups, tens of thousands of addresses). */
 class GroupsByPrefix {
-  private readonly byFamily = new Map<number, Map<number, Map<number | bigint, number[]>>>();
+  private readonly groups = new PrefixMap<number[]>();
 
   add(c: Cidr, group: number): void {
-    let byLength = this.byFamily.get(c.family);
-    if (!byLength) this.byFamily.set(c.family, (byLength = new Map()));
-    let byNetwork = byLength.get(c.len);
-    if (!byNetwork) byLength.set(c.len, (byNetwork = new Map()));
-    const key = networkKey(c.network, c.family, c.len);
-    const groups = byNetwork.get(key);
-    if (groups) groups.push(group);
-    else byNetwork.set(key, [group]);
+    const list = this.groups.get(c);
+    if (list) list.push(group);
+    else this.groups.set(c, [group]);
   }
 
   /** Ascending, without repeats. */
   groupsOf(a: Address): number[] {
-    const found = new Set<number>();
-    for (const [len, byNetwork] of this.byFamily.get(a.family) ?? []) {
-      for (const g of byNetwork.get(networkKey(a.value, a.family, len)) ?? []) found.add(g);
-    }
-    return [...found].sort((x, y) => x - y);
+    return [...new Set(this.groups.holding(a).flat())].sort((x, y) => x - y);
   }
-}
-
-/** The network part of an address for a prefix length: equal for an address and a prefix exactly when the prefix holds it. */
-function networkKey(value: bigint, family: Address['family'], len: number): number | bigint {
-  // Plain numbers for IPv4: this runs for every workload and every prefix length.
-  if (family === 4) return Math.floor(Number(value) / 2 ** (32 - len));
-  return value >> BigInt(familyBits(family) - len);
 }
 
 const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp', '132': 'sctp' };

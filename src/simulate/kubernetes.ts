@@ -10,7 +10,7 @@
  */
 import type { LabelSelector, NetworkPolicy, PolicyPort, PolicySet, Protocol } from '../model/policy.js';
 import { policyKey } from '../model/policy.js';
-import { type Address, type Family, familyBits, parseCidr } from '../net/ip.js';
+import { type Address, parseCidr, PrefixMap } from '../net/ip.js';
 import { endName, type FlowEnd, type Inventory, type InventoryPod } from './inventory.js';
 import { type PointMask, type ProbePoint, type ProbeSpace, formatPoint } from './probe-space.js';
 
@@ -167,14 +167,6 @@ class FirstLabelIndex<T> {
   }
 }
 
-/** The distinct CIDRs of one family and prefix length, by their network bits (the address shifted right by `shift`). */
-interface CidrTable {
-  readonly family: Family;
-  readonly len: number;
-  readonly shift: bigint;
-  readonly byNetwork: Map<bigint, number>;
-}
-
 function selectorMatches(sel: LabelSelector, labels: ReadonlyMap<string, string>): boolean {
   for (const [k, v] of sel.matchLabels) if (labels.get(k) !== v) return false;
   for (const req of sel.matchExpressions) {
@@ -225,11 +217,8 @@ const NO_GROUPS: NamespaceGroups = { ids: new Set(), groups: [] };
 export class KubernetesEvaluator {
   private readonly policies: readonly NetworkPolicy[];
   private readonly rules: CompiledRule[] = [];
-  /**
-   * The distinct CIDRs of the ipBlocks (cidrs and excepts; peers repeat them), by family and prefix
-   * length: an address finds those holding it with one lookup per length in use.
-   */
-  private readonly cidrTables: CidrTable[] = [];
+  /** The ids of the distinct CIDRs of the ipBlocks (cidrs and excepts; peers repeat them): an address finds those holding it by lookup. */
+  private readonly cidrIds = new PrefixMap<number>();
   /** By distinct CIDR: ids of the rules with an ipBlock peer of that CIDR. */
   private readonly ipBlockRulesByCidr: number[][] = [];
   private readonly regions = new Map<string, Region>();
@@ -344,17 +333,11 @@ export class KubernetesEvaluator {
   private cidrId(text: string): number | undefined {
     const c = parseCidr(text);
     if (!c) return undefined;
-    let table = this.cidrTables.find((t) => t.family === c.family && t.len === c.len);
-    if (!table) {
-      table = { family: c.family, len: c.len, shift: BigInt(familyBits(c.family) - c.len), byNetwork: new Map() };
-      this.cidrTables.push(table);
-    }
-    const network = c.network >> table.shift;
-    let id = table.byNetwork.get(network);
+    let id = this.cidrIds.get(c);
     if (id === undefined) {
       id = this.ipBlockRulesByCidr.length;
       this.ipBlockRulesByCidr.push([]);
-      table.byNetwork.set(network, id);
+      this.cidrIds.set(c, id);
     }
     return id;
   }
@@ -427,13 +410,7 @@ export class KubernetesEvaluator {
 
   /** The region of an address, and its key: the indexes of the CIDRs holding it. */
   private regionOf(address: Address): [string, Region] {
-    const inside: number[] = [];
-    for (const t of this.cidrTables) {
-      if (t.family !== address.family) continue;
-      const id = t.byNetwork.get(address.value >> t.shift);
-      if (id !== undefined) inside.push(id);
-    }
-    inside.sort((a, b) => a - b);
+    const inside = this.cidrIds.holding(address).sort((a, b) => a - b);
     const key = inside.join(',');
     let region = this.regions.get(key);
     if (!region) {

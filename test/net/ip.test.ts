@@ -16,6 +16,7 @@ import {
   parseAddressAsWritten,
   parseCidr,
   parseCidrAsWritten,
+  PrefixMap,
   unmapV4,
 } from '../../src/net/ip.js';
 
@@ -158,6 +159,23 @@ test('IPv4 text round-trips, and address keys tell families apart', () => {
   );
   assert.is.not(addressKey(address('0.0.0.1')), addressKey(address('::1')));
   assert.is(addressKey(address('10.0.0.1')), addressKey(address('010.0.0.1')));
+});
+
+test('PrefixMap: an address finds exactly the prefixes that hold it, /0 to /32 and IPv6; equal CIDRs share a key', () => {
+  const map = new PrefixMap<string>();
+  const prefixes = ['0.0.0.0/0', '10.0.0.0/8', '10.244.0.0/16', '10.244.1.0/24', '10.244.1.7/32', '192.168.0.0/16', '::/0', '2001:db8::/32'];
+  for (const p of prefixes) map.set(parseCidr(p)!, p);
+  assert.is(map.get(parseCidr('10.244.1.0/24')!), '10.244.1.0/24');
+  assert.is(map.get(parseCidr('10.244.2.0/24')!), undefined);
+  assert.is(map.get(parseCidr('10.0.0.0/9')!), undefined, 'same network, another length');
+  fc.assert(
+    fc.property(fc.oneof(fc.ipV4(), fc.constantFrom('10.244.1.7', '10.244.1.8', '10.244.9.9', '10.1.1.1', '2001:db8::5', '2001:db9::1', '::1')), (text) => {
+      const a = parseAddress(text)!;
+      const expected = prefixes.filter((p) => cidrContainsAddress(parseCidr(p)!, a)).sort();
+      assert.equal(map.holding(a).sort(), expected);
+    }),
+    { seed: 8, numRuns: 300 },
+  );
 });
 
 test.run();

@@ -25046,6 +25046,32 @@ function formatCidr(c3) {
 function addressKey(a) {
   return `${a.family}:${a.value.toString(16)}`;
 }
+var PrefixMap = class {
+  byFamily = /* @__PURE__ */ new Map();
+  get(c3) {
+    return this.byFamily.get(c3.family)?.get(c3.len)?.get(networkKey(c3.network, c3.family, c3.len));
+  }
+  set(c3, value) {
+    let byLength = this.byFamily.get(c3.family);
+    if (!byLength) this.byFamily.set(c3.family, byLength = /* @__PURE__ */ new Map());
+    let byNetwork = byLength.get(c3.len);
+    if (!byNetwork) byLength.set(c3.len, byNetwork = /* @__PURE__ */ new Map());
+    byNetwork.set(networkKey(c3.network, c3.family, c3.len), value);
+  }
+  /** The values of the prefixes that hold `a`, one per prefix. */
+  holding(a) {
+    const out = [];
+    for (const [len, byNetwork] of this.byFamily.get(a.family) ?? []) {
+      const v2 = byNetwork.get(networkKey(a.value, a.family, len));
+      if (v2 !== void 0) out.push(v2);
+    }
+    return out;
+  }
+};
+function networkKey(value, family, len) {
+  if (family === 4) return Math.floor(Number(value) / 2 ** (32 - len));
+  return value >> BigInt(BITS[family] - len);
+}
 
 // src/config/types.ts
 var DEFAULT_CONFIG = {
@@ -33544,30 +33570,17 @@ var lowerType = (tag) => {
   return eq < 0 ? tag.toLowerCase() : `${tag.slice(0, eq).toLowerCase()}${tag.slice(eq)}`;
 };
 var GroupsByPrefix = class {
-  byFamily = /* @__PURE__ */ new Map();
+  groups = new PrefixMap();
   add(c3, group) {
-    let byLength = this.byFamily.get(c3.family);
-    if (!byLength) this.byFamily.set(c3.family, byLength = /* @__PURE__ */ new Map());
-    let byNetwork = byLength.get(c3.len);
-    if (!byNetwork) byLength.set(c3.len, byNetwork = /* @__PURE__ */ new Map());
-    const key3 = networkKey(c3.network, c3.family, c3.len);
-    const groups2 = byNetwork.get(key3);
-    if (groups2) groups2.push(group);
-    else byNetwork.set(key3, [group]);
+    const list2 = this.groups.get(c3);
+    if (list2) list2.push(group);
+    else this.groups.set(c3, [group]);
   }
   /** Ascending, without repeats. */
   groupsOf(a) {
-    const found = /* @__PURE__ */ new Set();
-    for (const [len, byNetwork] of this.byFamily.get(a.family) ?? []) {
-      for (const g2 of byNetwork.get(networkKey(a.value, a.family, len)) ?? []) found.add(g2);
-    }
-    return [...found].sort((x3, y2) => x3 - y2);
+    return [...new Set(this.groups.holding(a).flat())].sort((x3, y2) => x3 - y2);
   }
 };
-function networkKey(value, family, len) {
-  if (family === 4) return Math.floor(Number(value) / 2 ** (32 - len));
-  return value >> BigInt(familyBits(family) - len);
-}
 var PROTOCOL_NUMBERS = { "6": "tcp", "17": "udp", "132": "sctp" };
 function serviceMatches(service, point) {
   const raw = service.protocol.toLowerCase();
@@ -34340,11 +34353,8 @@ var KubernetesEvaluator = class {
   space;
   policies;
   rules = [];
-  /**
-   * The distinct CIDRs of the ipBlocks (cidrs and excepts; peers repeat them), by family and prefix
-   * length: an address finds those holding it with one lookup per length in use.
-   */
-  cidrTables = [];
+  /** The ids of the distinct CIDRs of the ipBlocks (cidrs and excepts; peers repeat them): an address finds those holding it by lookup. */
+  cidrIds = new PrefixMap();
   /** By distinct CIDR: ids of the rules with an ipBlock peer of that CIDR. */
   ipBlockRulesByCidr = [];
   regions = /* @__PURE__ */ new Map();
@@ -34400,17 +34410,11 @@ var KubernetesEvaluator = class {
   cidrId(text) {
     const c3 = parseCidr(text);
     if (!c3) return void 0;
-    let table = this.cidrTables.find((t2) => t2.family === c3.family && t2.len === c3.len);
-    if (!table) {
-      table = { family: c3.family, len: c3.len, shift: BigInt(familyBits(c3.family) - c3.len), byNetwork: /* @__PURE__ */ new Map() };
-      this.cidrTables.push(table);
-    }
-    const network = c3.network >> table.shift;
-    let id = table.byNetwork.get(network);
+    let id = this.cidrIds.get(c3);
     if (id === void 0) {
       id = this.ipBlockRulesByCidr.length;
       this.ipBlockRulesByCidr.push([]);
-      table.byNetwork.set(network, id);
+      this.cidrIds.set(c3, id);
     }
     return id;
   }
@@ -34476,13 +34480,7 @@ var KubernetesEvaluator = class {
   }
   /** The region of an address, and its key: the indexes of the CIDRs holding it. */
   regionOf(address) {
-    const inside = [];
-    for (const t2 of this.cidrTables) {
-      if (t2.family !== address.family) continue;
-      const id = t2.byNetwork.get(address.value >> t2.shift);
-      if (id !== void 0) inside.push(id);
-    }
-    inside.sort((a, b3) => a - b3);
+    const inside = this.cidrIds.holding(address).sort((a, b3) => a - b3);
     const key3 = inside.join(",");
     let region = this.regions.get(key3);
     if (!region) {
