@@ -3,6 +3,22 @@ import type { Action, Endpoint, FirewallRule, Snapshot, Tag } from '../../src/sn
 import { sequenceString } from '../../src/snapshot/model.js';
 import { fakeOrigin } from '../support/origin.js';
 
+/** Deployments in namespace `default`, one per role, labelled `role: <role>`, as one multi-document YAML file. */
+export const deployments = (...roles: string[]): string =>
+  roles
+    .map(
+      (role) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${role}, namespace: default}
+spec:
+  selector: {matchLabels: {role: ${role}}}
+  template:
+    metadata: {labels: {role: ${role}}}
+    spec: {containers: [{name: c, image: x}]}
+`,
+    )
+    .join('---\n');
+
 export const tags = (...t: string[]): Endpoint => ({ tags: t });
 export const ag = (name: string): Endpoint => ({ addressGroup: name });
 export const any: Endpoint = { any: true };

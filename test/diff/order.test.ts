@@ -14,19 +14,11 @@ import type { PolicySet } from '../../src/model/policy.js';
 import { renderReport } from '../../src/report/index.js';
 import { buildInventory } from '../../src/simulate/inventory.js';
 import type { Snapshot } from '../../src/snapshot/model.js';
+import { deployments } from './build.js';
 
-const deployment = (role: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${role}, namespace: default}
-spec:
-  selector: {matchLabels: {role: ${role}}}
-  template:
-    metadata: {labels: {role: ${role}}}
-    spec: {containers: [{name: c, image: x}]}
-`;
 
 const FILES = {
-  'policies/w.yaml': ['db', 'frontend', 'web'].map(deployment).join('---\n'),
+  'policies/w.yaml': deployments('db', 'frontend', 'web'),
   // Lets frontend reach db on 6379.
   'policies/a-allow.yaml': `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

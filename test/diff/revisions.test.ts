@@ -11,20 +11,9 @@ import type { DiffReport } from '../../src/diff/types.js';
 import { COMMENT_BUDGET, REPORT_MARKER, renderReport } from '../../src/report/index.js';
 import { git, type TestRepo, withRepo } from '../support/git-fixture.js';
 import { tableCells, tables } from '../report/build-report.js';
+import { deployments } from './build.js';
 
-const WORKLOADS = ['db', 'frontend', 'api', 'cache']
-  .map(
-    (role) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${role}, namespace: default}
-spec:
-  selector: {matchLabels: {role: ${role}}}
-  template:
-    metadata: {labels: {role: ${role}}}
-    spec: {containers: [{name: c, image: x}]}
-`,
-  )
-  .join('---\n');
+const WORKLOADS = deployments('db', 'frontend', 'api', 'cache');
 
 interface Ingress {
   /** YAML of one peer, or of several. */
