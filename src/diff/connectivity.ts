@@ -44,8 +44,8 @@ export interface ConnectivityInput {
 interface PairEvaluator {
   allowedMask(src: number, dst: number): PointMask;
   allowedRow(src: number): Uint32Array;
-  /** A receiver's flows from every class at once; without it, a column is asked pair by pair. */
-  allowedColumn?(dst: number): Uint32Array;
+  /** A receiver's flows from every class at once. */
+  allowedColumn(dst: number): Uint32Array;
 }
 
 /**
@@ -263,15 +263,12 @@ export class ConnectivityComparer implements FlowComparer {
     }
     for (let d = 0; d < n; d++) {
       if (!receivers[d]) continue;
-      const columnB = c.base.allowedColumn?.(onB[d]!);
-      const columnH = c.head.allowedColumn?.(onH[d]!);
+      const columnB = c.base.allowedColumn(onB[d]!);
+      const columnH = c.head.allowedColumn(onH[d]!);
       for (let s = 0; s < n; s++) {
         // A changed sender's flows were compared in its row.
         if (senders[s] || !(pod[s] || pod[d])) continue;
-        // From the column, or else the evaluator's buffer for the pair.
-        const maskB = columnB ?? c.base.allowedMask(onB[s]!, onB[d]!);
-        const maskH = columnH ?? c.head.allowedMask(onH[s]!, onH[d]!);
-        if (!sameWords(maskB, columnB ? onB[s]! * W : 0, maskH, columnH ? onH[s]! * W : 0, W)) found.push(s * n + d);
+        if (!sameWords(columnB, onB[s]! * W, columnH, onH[s]! * W, W)) found.push(s * n + d);
       }
     }
     for (const [s, d] of pairs) {

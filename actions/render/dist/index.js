@@ -35238,13 +35238,11 @@ var ConnectivityComparer = class {
     }
     for (let d2 = 0; d2 < n; d2++) {
       if (!receivers[d2]) continue;
-      const columnB = c3.base.allowedColumn?.(onB[d2]);
-      const columnH = c3.head.allowedColumn?.(onH[d2]);
+      const columnB = c3.base.allowedColumn(onB[d2]);
+      const columnH = c3.head.allowedColumn(onH[d2]);
       for (let s = 0; s < n; s++) {
         if (senders[s] || !(pod2[s] || pod2[d2])) continue;
-        const maskB = columnB ?? c3.base.allowedMask(onB[s], onB[d2]);
-        const maskH = columnH ?? c3.head.allowedMask(onH[s], onH[d2]);
-        if (!sameWords(maskB, columnB ? onB[s] * W3 : 0, maskH, columnH ? onH[s] * W3 : 0, W3)) found.push(s * n + d2);
+        if (!sameWords(columnB, onB[s] * W3, columnH, onH[s] * W3, W3)) found.push(s * n + d2);
       }
     }
     for (const [s, d2] of pairs) {
