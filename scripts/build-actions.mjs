@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds the GitHub Actions' committed bundles: actions/<name>/dist/index.js from src/actions/<name>.ts,
-// one self-contained ES module each (the runner runs `node dist/index.js` with no node_modules), plus
-// the licences of what it bundles. Unminified and byte-for-byte deterministic, so a review sees the
-// real change and CI can compare.
+// one self-contained ES module each (the runner runs `node dist/index.js` with no node_modules), the
+// YAML parser's thread beside it (parse-worker.js), and the licences of what they bundle.
+// Unminified and byte-for-byte deterministic, so a review sees the real change and CI can compare.
 //
 //   node scripts/build-actions.mjs           write the bundles
 //   node scripts/build-actions.mjs --check   exit 1 when a committed bundle is not what the sources build
@@ -32,8 +32,13 @@ const BANNER = [
 async function bundle(name) {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [`src/actions/${name}.ts`],
-    outfile: `actions/${name}/dist/index.js`,
+    // The Action, and the YAML parser's worker thread, which src/load/parse-pool.ts starts from
+    // the file beside the bundle.
+    entryPoints: [
+      { in: `src/actions/${name}.ts`, out: 'index' },
+      { in: 'src/load/parse-worker.ts', out: 'parse-worker' },
+    ],
+    outdir: `actions/${name}/dist`,
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -10,7 +10,8 @@
 import { createHash } from 'node:crypto';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { FileEntry, FileSource } from './load/file-source.js';
-import { type FileLoad, inReadBatches, listPolicyFiles, loadBytes, loadFile, oversized } from './load/loader.js';
+import { type FileLoad, listPolicyFiles, loadBytes, loadFile, oversized, readEach, withParserPool } from './load/loader.js';
+import type { YamlParserPool } from './load/parse-pool.js';
 import type { PolicySet } from './model/policy.js';
 import { type ModelObject, toPolicySet } from './validate/normalize.js';
 import { type CheckedObject, checkFolder, checkObjects, type ValidatedObject } from './validate/validate.js';
@@ -43,7 +44,7 @@ export class FrontEndCache {
   /** Files whose per-file work was done, and files found here. */
   readonly stats = { parsed: 0, reused: 0 };
 
-  async file(source: FileSource, entry: FileEntry): Promise<FileFront> {
+  async file(source: FileSource, entry: FileEntry, parser?: YamlParserPool): Promise<FileFront> {
     const refused = oversized(entry);
     if (refused) return frontOf(refused);
     const known = source.blobId?.(entry.path);
@@ -53,7 +54,7 @@ export class FrontEndCache {
     const k = key(entry.path, known ?? gitBlobId(bytes));
     const found = this.files.get(k);
     if (found) return this.reused(found);
-    const front = frontOf(loadBytes(entry.path, bytes));
+    const front = frontOf(await loadBytes(entry.path, bytes, parser));
     this.files.set(k, front);
     this.stats.parsed++;
     return front;
@@ -82,7 +83,9 @@ function frontOf(load: FileLoad): FileFront {
  */
 export async function readPolicySet(source: FileSource, policiesDir: string, cache?: FrontEndCache): Promise<FrontEndResult> {
   const files = await listPolicyFiles(source, policiesDir);
-  const fronts = await inReadBatches(files, async (f) => (cache ? cache.file(source, f) : frontOf(await loadFile(source, f))));
+  const fronts = await withParserPool(files, (parser) =>
+    readEach(files, async (f) => (cache ? cache.file(source, f, parser) : frontOf(await loadFile(source, f, parser)))),
+  );
   const validated = checkFolder(fronts.flatMap((f) => f.checked));
   return {
     policySet: toPolicySet(validated.valid, cache?.models),

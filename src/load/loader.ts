@@ -7,8 +7,9 @@ import { cmp, type Diagnostic } from '../diagnostics.js';
 import type { Origin, Path } from '../model/source.js';
 import type { FileEntry, FileSource } from './file-source.js';
 import { describeValue, diagnosticAt, fileDiagnostic } from './report.js';
+import { parserPoolFor, type YamlParserPool } from './parse-pool.js';
 import { decodeText } from './text.js';
-import { parseYamlFile, type ParsedDocument } from './yaml-file.js';
+import { documentsOf, parseYamlFile, parseYamlValues, type ParsedDocument, type ParseResult, withoutByteOrderMark } from './yaml-file.js';
 
 /** Extensions `kubectl apply -f DIR` reads (compared exactly, as kubectl does); other files are ignored. */
 export const POLICY_FILE_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
@@ -46,7 +47,7 @@ export async function listPolicyFiles(source: FileSource, dir: string): Promise<
 /** Reads every policy file under `dir`. Throws only what `source.list` throws (a missing folder). */
 export async function loadObjects(source: FileSource, dir: string): Promise<LoadResult> {
   const files = await listPolicyFiles(source, dir);
-  const perFile = await inReadBatches(files, (f) => loadFile(source, f));
+  const perFile = await withParserPool(files, (parser) => readEach(files, (f) => loadFile(source, f, parser)));
   return {
     objects: perFile.flatMap((f) => f.objects),
     diagnostics: perFile.flatMap((f) => f.diagnostics),
@@ -54,15 +55,31 @@ export async function loadObjects(source: FileSource, dir: string): Promise<Load
   };
 }
 
-/** `read` over every file, READ_CONCURRENCY at a time, results in the files' order. */
-export async function inReadBatches<T>(files: readonly FileEntry[], read: (f: FileEntry) => Promise<T>): Promise<T[]> {
+/**
+ * `read` over every file, READ_CONCURRENCY at a time (the next starts as soon as one is done, so
+ * reading and parsing overlap), results in the files' order.
+ */
+export async function readEach<T>(files: readonly FileEntry[], read: (f: FileEntry) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(files.length);
-  for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
-    const batch = files.slice(i, i + READ_CONCURRENCY);
-    const done = await Promise.all(batch.map(read));
-    done.forEach((r, k) => (out[i + k] = r));
-  }
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      out[i] = await read(files[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, lane));
   return out;
+}
+
+/** Runs `work` with the parser pool fit for `files` (none for a small folder), and stops the pool after. */
+export async function withParserPool<T>(files: readonly FileEntry[], work: (parser: YamlParserPool | undefined) => Promise<T>): Promise<T> {
+  const parser = parserPoolFor(files);
+  try {
+    return await work(parser);
+  } finally {
+    await parser?.close();
+  }
 }
 
 /** The objects of one file, and what is wrong with it as a whole. */
@@ -72,9 +89,9 @@ export interface FileLoad {
 }
 
 /** Loads one listed file; a file over MAX_FILE_BYTES is refused unread. */
-export async function loadFile(source: FileSource, entry: FileEntry): Promise<FileLoad> {
+export async function loadFile(source: FileSource, entry: FileEntry, parser?: YamlParserPool): Promise<FileLoad> {
   const refused = oversized(entry);
-  return refused ?? loadBytes(entry.path, await source.read(entry.path));
+  return refused ?? loadBytes(entry.path, await source.read(entry.path), parser);
 }
 
 /** The refusal of a file too large to read, or undefined. */
@@ -83,16 +100,20 @@ export function oversized(entry: FileEntry): FileLoad | undefined {
   return failed(fileDiagnostic(entry.path, 'error', `file is ${entry.size} bytes, over the 10 MiB limit for a policy file: split it or move it out of the policies folder`));
 }
 
-/** Decodes (UTF-8, no binary) and parses one file's bytes. */
-export function loadBytes(file: string, bytes: Buffer): FileLoad {
+/** Decodes (UTF-8, no binary) and parses one file's bytes, on the pool's threads when given one. */
+export async function loadBytes(file: string, bytes: Buffer, parser?: YamlParserPool): Promise<FileLoad> {
   const decoded = decodeText(bytes);
   if (!decoded.ok) return failed(fileDiagnostic(file, 'error', decoded.message, decoded.line, decoded.col));
-  return loadText(file, decoded.text);
+  const source = withoutByteOrderMark(decoded.text);
+  return objectsOf(file, documentsOf(file, source, parser ? await parser.parse(source) : parseYamlValues(source)));
 }
 
 /** Parses one file's text into objects. Exported for callers that hold text already (and tests). */
 export function loadText(file: string, text: string): FileLoad {
-  const parsed = parseYamlFile(file, text);
+  return objectsOf(file, parseYamlFile(file, text));
+}
+
+function objectsOf(file: string, parsed: ParseResult): FileLoad {
   if (!parsed.ok) {
     const p = parsed.problem;
     return failed(fileDiagnostic(file, 'error', p.message, p.line, p.col));

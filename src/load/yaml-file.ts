@@ -50,22 +50,40 @@ export type ParseResult = { ok: true; documents: ParsedDocument[] } | { ok: fals
 
 /** Parses the text of `file` (repository-relative path) into its documents. Never throws. */
 export function parseYamlFile(file: string, text: string): ParseResult {
-  // A byte-order mark is not content; dropping it keeps offsets equal to columns on line 1.
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let events: Event[];
-  let values: unknown[];
+  const source = withoutByteOrderMark(text);
+  return documentsOf(file, source, parseYamlValues(source));
+}
+
+/** What a parse of one file's text comes to before positions: plain values (structured-cloneable). */
+export type ValuesResult = { ok: true; values: unknown[] } | { ok: false; problem: ParseProblem };
+
+/** A byte-order mark is not content; dropping it keeps offsets equal to columns on line 1. */
+export function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * The parse itself, on text without a byte-order mark: the costly part, and a pure function of the
+ * text, so a worker thread can run it (src/load/parse-pool.ts). Never throws.
+ */
+export function parseYamlValues(source: string): ValuesResult {
   try {
-    events = parseEvents(source, { maxDepth: MAX_DEPTH });
+    const events = parseEvents(source, { maxDepth: MAX_DEPTH });
     const tooBig = aliasExpansionProblem(events, source);
     if (tooBig) return { ok: false, problem: tooBig };
-    values = constructFromEvents(events, { source, schema: SCHEMA, maxAliases: MAX_ALIASES });
+    return { ok: true, values: constructFromEvents(events, { source, schema: SCHEMA, maxAliases: MAX_ALIASES }) };
   } catch (e) {
     return { ok: false, problem: yamlProblem(e, source) };
   }
+}
+
+/** The documents of `file` from its parsed values; positions come from `source` when asked for. */
+export function documentsOf(file: string, source: string, parsed: ValuesResult): ParseResult {
+  if (!parsed.ok) return parsed;
   const positions = new FilePositions(source);
   return {
     ok: true,
-    documents: values.map((value, index) => ({ doc: new YamlDocument(file, index, positions), value })),
+    documents: parsed.values.map((value, index) => ({ doc: new YamlDocument(file, index, positions), value })),
   };
 }
 

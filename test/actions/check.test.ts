@@ -43,7 +43,11 @@ test.after.each(async (ctx) => {
 });
 
 /** Pushes `changes` to the pull request's branch, clones its head at depth 1, runs the action. */
-async function runCheck(ctx: Ctx, changes: FileChanges, o: { action?: 'opened' | 'synchronize'; with?: Record<string, string>; fork?: boolean; onSpawn?: () => void } = {}): Promise<RunResult> {
+async function runCheck(
+  ctx: Ctx,
+  changes: FileChanges,
+  o: { action?: 'opened' | 'synchronize'; with?: Record<string, string>; fork?: boolean; onSpawn?: () => void; env?: Record<string, string> } = {},
+): Promise<RunResult> {
   const baseSha = ctx.fx.sha('main');
   const headSha = ctx.fx.commit('feature', changes, 'change policies');
   const workspace = ctx.fx.shallowClone('feature');
@@ -66,6 +70,7 @@ async function runCheck(ctx: Ctx, changes: FileChanges, o: { action?: 'opened' |
     sha: headSha,
     ref: `refs/pull/${PR}/merge`,
     onSpawn: o.onSpawn,
+    env: o.env,
   });
 }
 
@@ -130,6 +135,24 @@ test('bundled policies: creates the comment once, updates it in place on the nex
   assert.is(third.code, 0, diagnostics(third));
   assert.is(ctx.fake.requestsOf('issues/create-comment').length + ctx.fake.requestsOf('issues/update-comment').length, 2);
   assert.equal(ctx.fake.violations, []);
+});
+
+test('parsing in worker threads (as on a large repository) comes to the same comment as on the main thread', async (ctx) => {
+  ctx.fx.remove();
+  ctx.fx = new GitFixture(bundledPolicies());
+  const onMain = await runCheck(ctx, DB_PORT_CHANGE, { env: { CONTRAIL_GITOPS_PARSE_THREADS: '0' } });
+  assert.is(onMain.code, 0, diagnostics(onMain));
+  const body = ctx.fake.commentsOf(PR)[0].body;
+  // The bundle starts its parser threads from the file built beside it.
+  const inThreads = await runCheck(ctx, {}, { action: 'synchronize', env: { CONTRAIL_GITOPS_PARSE_THREADS: '2' } });
+  assert.is(inThreads.code, 0, diagnostics(inThreads));
+  assert.not.match(inThreads.stderr, 'parser threads stopped', inThreads.stderr);
+  assert.is(ctx.fake.requestsOf('issues/update-comment').length, 0, 'the same report: the comment is left as it is');
+  assert.is(ctx.fake.commentsOf(PR)[0].body, body);
+  const bad = await runCheck(ctx, {}, { action: 'synchronize', env: { CONTRAIL_GITOPS_PARSE_THREADS: 'many' } });
+  assert.is(bad.code, 1);
+  assert.match(bad.stdout + bad.stderr, 'CONTRAIL_GITOPS_PARSE_THREADS must be a whole number of threads (0 parses on the main thread), not "many"');
+  assert.not.match(bad.stdout + bad.stderr, /\n\s+at /);
 });
 
 test('a comment by another user with the same marker is left alone; ours is created next to it', async (ctx) => {

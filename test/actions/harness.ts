@@ -53,6 +53,8 @@ export interface RunSpec {
   readonly ref: string;
   /** Called with the child's pid as soon as it starts (timing). */
   readonly onSpawn?: () => void;
+  /** More environment variables, as a workflow's `env:` sets them. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface RunResult {
@@ -93,6 +95,7 @@ export function runnerEnv(spec: RunSpec, dir: string): Record<string, string> {
     CONTRAIL_GITOPS_RETRY_BASE_MS: '1',
     // The clone's git must not read the developer's global configuration.
     GIT_CONFIG_NOSYSTEM: '1',
+    ...spec.env,
   };
   for (const [name, def] of Object.entries(yml.inputs)) {
     const given = spec.with?.[name];

@@ -27466,74 +27466,34 @@ function describeValue(value) {
   return `the ${typeof value} ${String(value)}`;
 }
 
-// src/load/text.ts
-import { isUtf8 } from "node:buffer";
-function decodeText(bytes) {
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) {
-    return { ok: false, ...bytePosition(bytes, nul), message: "binary file (contains NUL bytes): expected YAML or JSON text" };
-  }
-  if (!isUtf8(bytes)) {
-    const bad = firstInvalidUtf8(bytes);
-    return { ok: false, ...bytePosition(bytes, bad), message: `not valid UTF-8 text (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, "0")}): save the file as UTF-8` };
-  }
-  return { ok: true, text: bytes.toString("utf8") };
-}
-function bytePosition(bytes, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = bytes.indexOf(10); i >= 0 && i < offset; i = bytes.indexOf(10, i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, col: offset - lineStart + 1 };
-}
-function firstInvalidUtf8(b3) {
-  let i = 0;
-  while (i < b3.length) {
-    const c3 = b3[i];
-    let n;
-    let min;
-    if (c3 < 128) {
-      i++;
-      continue;
-    } else if (c3 >= 194 && c3 <= 223) [n, min] = [1, 128];
-    else if (c3 >= 224 && c3 <= 239) [n, min] = [2, 2048];
-    else if (c3 >= 240 && c3 <= 244) [n, min] = [3, 65536];
-    else return i;
-    let cp = c3 & 63 >> n;
-    for (let k2 = 1; k2 <= n; k2++) {
-      const cc = b3[i + k2];
-      if (cc === void 0 || (cc & 192) !== 128) return i;
-      cp = cp << 6 | cc & 63;
-    }
-    if (cp < min || cp > 1114111 || cp >= 55296 && cp <= 57343) return i;
-    i += n + 1;
-  }
-  return Math.max(0, b3.length - 1);
-}
+// src/load/parse-pool.ts
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 
 // src/load/yaml-file.ts
 var SCHEMA = CORE_SCHEMA.withTags(mergeTag, boolYaml11Tag);
 var MAX_DEPTH = 64;
 var MAX_ALIASES = 100;
 var MAX_EXPANDED_NODES = 1e5;
-function parseYamlFile(file, text) {
-  const source = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-  let events;
-  let values;
+function withoutByteOrderMark(text) {
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+function parseYamlValues(source) {
   try {
-    events = parseEvents(source, { maxDepth: MAX_DEPTH });
+    const events = parseEvents(source, { maxDepth: MAX_DEPTH });
     const tooBig = aliasExpansionProblem(events, source);
     if (tooBig) return { ok: false, problem: tooBig };
-    values = constructFromEvents(events, { source, schema: SCHEMA, maxAliases: MAX_ALIASES });
+    return { ok: true, values: constructFromEvents(events, { source, schema: SCHEMA, maxAliases: MAX_ALIASES }) };
   } catch (e) {
     return { ok: false, problem: yamlProblem(e, source) };
   }
+}
+function documentsOf(file, source, parsed) {
+  if (!parsed.ok) return parsed;
   const positions = new FilePositions(source);
   return {
     ok: true,
-    documents: values.map((value, index) => ({ doc: new YamlDocument(file, index, positions), value }))
+    documents: parsed.values.map((value, index) => ({ doc: new YamlDocument(file, index, positions), value }))
   };
 }
 function yamlProblem(e, source) {
@@ -27712,6 +27672,127 @@ var YamlDocument = class {
   }
 };
 
+// src/load/parse-pool.ts
+var PARSE_THREADS_VARIABLE = "CONTRAIL_GITOPS_PARSE_THREADS";
+var PARALLEL_MIN_BYTES = 2 * 1024 * 1024;
+var MAX_THREADS = 4;
+function parserPoolFor(files, env = process.env) {
+  const set = env[PARSE_THREADS_VARIABLE];
+  if (set !== void 0 && set !== "") {
+    if (!/^\d+$/.test(set)) throw new UserError(`${PARSE_THREADS_VARIABLE} must be a whole number of threads (0 parses on the main thread), not ${JSON.stringify(set)}`);
+    const threads = Number(set);
+    return threads > 0 ? new YamlParserPool(threads) : void 0;
+  }
+  const cores = availableParallelism();
+  let bytes = 0;
+  for (const f3 of files) bytes += f3.size;
+  return cores > 1 && bytes >= PARALLEL_MIN_BYTES ? new YamlParserPool(Math.min(cores, MAX_THREADS)) : void 0;
+}
+var YamlParserPool = class {
+  constructor(size2) {
+    this.size = size2;
+  }
+  size;
+  threads;
+  nextId = 0;
+  /** Set when a thread failed: everything from then on is parsed on the main thread. */
+  failed = false;
+  closing = false;
+  /** parseYamlValues(source), on the least busy thread. Never rejects. */
+  parse(source) {
+    if (this.failed) return Promise.resolve(parseYamlValues(source));
+    const threads = this.threads ??= Array.from({ length: this.size }, () => this.start());
+    let thread = threads[0];
+    for (const t2 of threads) if (t2.pending.size < thread.pending.size) thread = t2;
+    const id = this.nextId++;
+    return new Promise((resolve2) => {
+      thread.pending.set(id, { source, resolve: resolve2 });
+      thread.worker.postMessage({ id, source });
+    });
+  }
+  /** Stops the threads (the pool may not be used afterwards). */
+  async close() {
+    const threads = this.threads ?? [];
+    this.threads = [];
+    this.closing = true;
+    this.failed = true;
+    await Promise.all(threads.map((t2) => t2.worker.terminate()));
+  }
+  start() {
+    const worker = startWorker();
+    worker.unref();
+    const thread = { worker, pending: /* @__PURE__ */ new Map() };
+    worker.on("message", (m2) => {
+      const p2 = thread.pending.get(m2.id);
+      thread.pending.delete(m2.id);
+      p2?.resolve(m2.result);
+    });
+    worker.on("error", (e) => this.fail(thread, e.message));
+    worker.on("exit", (code) => this.fail(thread, `exit code ${code}`));
+    return thread;
+  }
+  /** A thread stopped: its files, and every later one, are parsed here; said once, on stderr (a packaging fault shows). */
+  fail(thread, reason) {
+    if (!this.failed && !this.closing) process.emitWarning(`the YAML parser threads stopped (${reason}): parsing on the main thread`, { code: "CONTRAIL_GITOPS_PARSE_THREADS" });
+    this.failed = true;
+    for (const p2 of thread.pending.values()) p2.resolve(parseYamlValues(p2.source));
+    thread.pending.clear();
+  }
+};
+function startWorker() {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./parse-worker.js", import.meta.url));
+  const file = new URL("./parse-worker.ts", import.meta.url).href;
+  const tsx = import.meta.resolve("tsx/esm/api");
+  return new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(file)}); });`, { eval: true });
+}
+
+// src/load/text.ts
+import { isUtf8 } from "node:buffer";
+function decodeText(bytes) {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    return { ok: false, ...bytePosition(bytes, nul), message: "binary file (contains NUL bytes): expected YAML or JSON text" };
+  }
+  if (!isUtf8(bytes)) {
+    const bad = firstInvalidUtf8(bytes);
+    return { ok: false, ...bytePosition(bytes, bad), message: `not valid UTF-8 text (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, "0")}): save the file as UTF-8` };
+  }
+  return { ok: true, text: bytes.toString("utf8") };
+}
+function bytePosition(bytes, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = bytes.indexOf(10); i >= 0 && i < offset; i = bytes.indexOf(10, i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+function firstInvalidUtf8(b3) {
+  let i = 0;
+  while (i < b3.length) {
+    const c3 = b3[i];
+    let n;
+    let min;
+    if (c3 < 128) {
+      i++;
+      continue;
+    } else if (c3 >= 194 && c3 <= 223) [n, min] = [1, 128];
+    else if (c3 >= 224 && c3 <= 239) [n, min] = [2, 2048];
+    else if (c3 >= 240 && c3 <= 244) [n, min] = [3, 65536];
+    else return i;
+    let cp = c3 & 63 >> n;
+    for (let k2 = 1; k2 <= n; k2++) {
+      const cc = b3[i + k2];
+      if (cc === void 0 || (cc & 192) !== 128) return i;
+      cp = cp << 6 | cc & 63;
+    }
+    if (cp < min || cp > 1114111 || cp >= 55296 && cp <= 57343) return i;
+    i += n + 1;
+  }
+  return Math.max(0, b3.length - 1);
+}
+
 // src/load/loader.ts
 var POLICY_FILE_EXTENSIONS = [".yaml", ".yml", ".json"];
 var MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -27723,30 +27804,41 @@ async function listPolicyFiles(source, dir) {
   const entries = await source.list(dir);
   return entries.filter((e) => isPolicyFile(e.path)).sort((a, b3) => cmp(a.path, b3.path));
 }
-async function inReadBatches(files, read) {
+async function readEach(files, read) {
   const out = new Array(files.length);
-  for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
-    const batch = files.slice(i, i + READ_CONCURRENCY);
-    const done = await Promise.all(batch.map(read));
-    done.forEach((r2, k2) => out[i + k2] = r2);
-  }
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      const i = next++;
+      out[i] = await read(files[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, lane));
   return out;
 }
-async function loadFile(source, entry) {
+async function withParserPool(files, work) {
+  const parser = parserPoolFor(files);
+  try {
+    return await work(parser);
+  } finally {
+    await parser?.close();
+  }
+}
+async function loadFile(source, entry, parser) {
   const refused = oversized(entry);
-  return refused ?? loadBytes(entry.path, await source.read(entry.path));
+  return refused ?? loadBytes(entry.path, await source.read(entry.path), parser);
 }
 function oversized(entry) {
   if (entry.size <= MAX_FILE_BYTES) return void 0;
   return failed(fileDiagnostic(entry.path, "error", `file is ${entry.size} bytes, over the 10 MiB limit for a policy file: split it or move it out of the policies folder`));
 }
-function loadBytes(file, bytes) {
+async function loadBytes(file, bytes, parser) {
   const decoded = decodeText(bytes);
   if (!decoded.ok) return failed(fileDiagnostic(file, "error", decoded.message, decoded.line, decoded.col));
-  return loadText(file, decoded.text);
+  const source = withoutByteOrderMark(decoded.text);
+  return objectsOf(file, documentsOf(file, source, parser ? await parser.parse(source) : parseYamlValues(source)));
 }
-function loadText(file, text) {
-  const parsed = parseYamlFile(file, text);
+function objectsOf(file, parsed) {
   if (!parsed.ok) {
     const p2 = parsed.problem;
     return failed(fileDiagnostic(file, "error", p2.message, p2.line, p2.col));
@@ -28658,7 +28750,7 @@ var FrontEndCache = class {
   models = /* @__PURE__ */ new WeakMap();
   /** Files whose per-file work was done, and files found here. */
   stats = { parsed: 0, reused: 0 };
-  async file(source, entry) {
+  async file(source, entry, parser) {
     const refused = oversized(entry);
     if (refused) return frontOf(refused);
     const known = source.blobId?.(entry.path);
@@ -28668,7 +28760,7 @@ var FrontEndCache = class {
     const k2 = key(entry.path, known ?? gitBlobId(bytes));
     const found = this.files.get(k2);
     if (found) return this.reused(found);
-    const front = frontOf(loadBytes(entry.path, bytes));
+    const front = frontOf(await loadBytes(entry.path, bytes, parser));
     this.files.set(k2, front);
     this.stats.parsed++;
     return front;
@@ -28687,7 +28779,10 @@ function frontOf(load) {
 }
 async function readPolicySet(source, policiesDir, cache) {
   const files = await listPolicyFiles(source, policiesDir);
-  const fronts = await inReadBatches(files, async (f3) => cache ? cache.file(source, f3) : frontOf(await loadFile(source, f3)));
+  const fronts = await withParserPool(
+    files,
+    (parser) => readEach(files, async (f3) => cache ? cache.file(source, f3, parser) : frontOf(await loadFile(source, f3, parser)))
+  );
   const validated = checkFolder(fronts.flatMap((f3) => f3.checked));
   return {
     policySet: toPolicySet(validated.valid, cache?.models),

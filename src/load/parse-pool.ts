@@ -1,0 +1,130 @@
+/**
+ * Parsing YAML in worker threads. Parsing is most of the front end's time on a large repository
+ * (about 6 s for 10,000 policy files on one core) and each file parses alone, so a large folder is
+ * parsed by a few threads while the main thread reads files and checks what comes back.
+ *
+ * A thread only turns text into plain values (parseYamlValues); the values come back by structured
+ * clone, which keeps what a YAML value can hold (shared references of aliases included). Should a
+ * thread fail, its files and every later one are parsed on the main thread: the result is the same
+ * either way, only slower.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../diagnostics.js';
+import type { FileEntry } from './file-source.js';
+import { parseYamlValues, type ValuesResult } from './yaml-file.js';
+
+/** Threads to use (0: parse on the main thread); unset: chosen by the size of the folder and the cores. */
+export const PARSE_THREADS_VARIABLE = 'CONTRAIL_GITOPS_PARSE_THREADS';
+/**
+ * Below this many bytes of policy files (about 0.2 s of parsing) starting the threads costs about
+ * what they save, so a small folder (the usual pull request check) is parsed on the main thread.
+ */
+export const PARALLEL_MIN_BYTES = 2 * 1024 * 1024;
+/** More threads than this gain little: the main thread's share of the work becomes the limit. */
+const MAX_THREADS = 4;
+
+export interface ParseRequest {
+  readonly id: number;
+  readonly source: string;
+}
+
+export interface ParseReply {
+  readonly id: number;
+  readonly result: ValuesResult;
+}
+
+/**
+ * The pool for reading `files`, or undefined when they are parsed on the main thread. Throws a
+ * UserError when the environment variable is set to something other than a whole number.
+ */
+export function parserPoolFor(files: readonly FileEntry[], env: NodeJS.ProcessEnv = process.env): YamlParserPool | undefined {
+  const set = env[PARSE_THREADS_VARIABLE];
+  if (set !== undefined && set !== '') {
+    if (!/^\d+$/.test(set)) throw new UserError(`${PARSE_THREADS_VARIABLE} must be a whole number of threads (0 parses on the main thread), not ${JSON.stringify(set)}`);
+    const threads = Number(set);
+    return threads > 0 ? new YamlParserPool(threads) : undefined;
+  }
+  const cores = availableParallelism();
+  let bytes = 0;
+  for (const f of files) bytes += f.size;
+  return cores > 1 && bytes >= PARALLEL_MIN_BYTES ? new YamlParserPool(Math.min(cores, MAX_THREADS)) : undefined;
+}
+
+interface Pending {
+  readonly source: string;
+  readonly resolve: (r: ValuesResult) => void;
+}
+
+interface Thread {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+export class YamlParserPool {
+  private threads: Thread[] | undefined;
+  private nextId = 0;
+  /** Set when a thread failed: everything from then on is parsed on the main thread. */
+  private failed = false;
+  private closing = false;
+
+  constructor(readonly size: number) {}
+
+  /** parseYamlValues(source), on the least busy thread. Never rejects. */
+  parse(source: string): Promise<ValuesResult> {
+    if (this.failed) return Promise.resolve(parseYamlValues(source));
+    const threads = (this.threads ??= Array.from({ length: this.size }, () => this.start()));
+    let thread = threads[0]!;
+    for (const t of threads) if (t.pending.size < thread.pending.size) thread = t;
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      thread.pending.set(id, { source, resolve });
+      thread.worker.postMessage({ id, source } satisfies ParseRequest);
+    });
+  }
+
+  /** Stops the threads (the pool may not be used afterwards). */
+  async close(): Promise<void> {
+    const threads = this.threads ?? [];
+    this.threads = [];
+    this.closing = true;
+    this.failed = true;
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+  }
+
+  private start(): Thread {
+    const worker = startWorker();
+    // An idle thread never keeps the process alive, even if a caller forgets close().
+    worker.unref();
+    const thread: Thread = { worker, pending: new Map() };
+    worker.on('message', (m: ParseReply) => {
+      const p = thread.pending.get(m.id);
+      thread.pending.delete(m.id);
+      p?.resolve(m.result);
+    });
+    worker.on('error', (e) => this.fail(thread, e.message));
+    worker.on('exit', (code) => this.fail(thread, `exit code ${code}`));
+    return thread;
+  }
+
+  /** A thread stopped: its files, and every later one, are parsed here; said once, on stderr (a packaging fault shows). */
+  private fail(thread: Thread, reason: string): void {
+    if (!this.failed && !this.closing) process.emitWarning(`the YAML parser threads stopped (${reason}): parsing on the main thread`, { code: 'CONTRAIL_GITOPS_PARSE_THREADS' });
+    this.failed = true;
+    for (const p of thread.pending.values()) p.resolve(parseYamlValues(p.source));
+    thread.pending.clear();
+  }
+}
+
+/**
+ * A thread running the worker's module, next to this one: parse-worker.js in the compiled library
+ * and beside an Action's bundle (scripts/build-actions.mjs builds it there). Run from source (the
+ * tests, through tsx) it is parse-worker.ts, and a thread does not inherit tsx's loader on Node 20,
+ * so the thread registers it before importing the module.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url));
+  const file = new URL('./parse-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(file)}); });`, { eval: true });
+}
