@@ -7,8 +7,8 @@
  * only; a FrontEndCache keeps that work by (path, git blob id), so the second side of a diff parses
  * only the files the pull request changed.
  */
-import { createHash } from 'node:crypto';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { gitBlobId } from './git/blob-id.js';
 import type { FileEntry, FileSource } from './load/file-source.js';
 import { type FileLoad, listPolicyFiles, loadBytes, loadFile, oversized, readEach, withParserPool } from './load/loader.js';
 import type { YamlParserPool } from './load/parse-pool.js';
@@ -67,11 +67,6 @@ export class FrontEndCache {
 }
 
 const key = (path: string, blob: string): string => `${path}\u0000${blob}`;
-
-/** The id git gives these bytes as a blob (SHA-1 object format), so working-tree files meet revision files. */
-function gitBlobId(bytes: Buffer): string {
-  return createHash('sha1').update(`blob ${bytes.length}\u0000`).update(bytes).digest('hex');
-}
 
 function frontOf(load: FileLoad): FileFront {
   return { load, checked: checkObjects(load.objects) };

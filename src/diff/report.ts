@@ -36,7 +36,8 @@ export interface CompiledSide {
   /**
    * A fresh render of the snapshot, path relative to the output folder -> content: at least
    * RULES_TABLE and VNC_SNAPSHOT (what the report reads of a side); every file a render writes
-   * where the staleness of the output folder is checked (the base, when it has that folder).
+   * where the staleness of the output folder is checked file by file (the base, when it has that
+   * folder and its manifest's stamp does not prove it fresh: see base-output.ts).
    */
   readonly rendered?: ReadonlyMap<string, string>;
 }
@@ -65,7 +66,8 @@ export interface ReportInput {
   /**
    * The base's output folder (paths relative to it): `expected` is what rendering the base writes
    * there now, `committed` what the base revision holds under the paths a render owns. Null when
-   * the base has no output folder (nothing was ever rendered there, so nothing can be stale).
+   * the base has no output folder (nothing was ever rendered there, so nothing can be stale), and
+   * when the manifest's stamp proves the folder fresh (nothing is stale).
    */
   readonly baseOutput: {
     readonly committed: ReadonlyMap<string, string>;

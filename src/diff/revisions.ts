@@ -4,20 +4,21 @@
  * same front end, the same compiler and the same configuration (the current one), are rendered
  * fresh, and are compared; the head's workloads are simulated on both snapshots.
  */
-import { cmp, type Diagnostic, UserError } from '../diagnostics.js';
+import { type Diagnostic, UserError } from '../diagnostics.js';
 import { compile } from '../compile/index.js';
 import type { Config } from '../config/types.js';
 import { FrontEndCache, readPolicySet } from '../frontend.js';
 import type { FileSource } from '../load/file-source.js';
 import { fsSource } from '../load/fs-source.js';
-import { gitTreeSource, type GitTreeSource } from '../load/git-source.js';
+import { gitTreeSource } from '../load/git-source.js';
+import { RecordingSource } from '../load/recording-source.js';
 import type { PolicySet } from '../model/policy.js';
 import { loweringOptions } from '../pipeline.js';
 import { renderSnapshot } from '../render/index.js';
 import { renderFirewallRulesMarkdown } from '../render/markdown.js';
 import { renderVncJson } from '../render/vnc.js';
-import { MANIFEST, manifestText } from '../render/write.js';
 import { buildInventory } from '../simulate/inventory.js';
+import { committedOutput, staleCheckInput, stampProvesFresh } from './base-output.js';
 import { ConnectivityComparer } from './connectivity.js';
 import { buildDiffReport, type CompiledSide, type FlowComparer, RULES_TABLE, VNC_SNAPSHOT } from './report.js';
 import { countsOf, type DiffResult } from '../report/index.js';
@@ -34,17 +35,35 @@ export interface DiffRevisionsOptions {
   readonly simulate?: boolean;
 }
 
-export async function diffRevisions(options: DiffRevisionsOptions): Promise<DiffResult> {
+/**
+ * How the base's output folder was checked for stale files: `none`, the base has no output folder;
+ * `stamp`, its manifest's stamp proves it is what a render of the base writes (base-output.ts), so
+ * the base was rendered only as far as the report reads; `rendered`, the base was rendered in full
+ * and compared file by file. Not part of the report, which is the same either way.
+ */
+export type BaseOutputCheck = 'none' | 'stamp' | 'rendered';
+
+export interface RevisionsDiff extends DiffResult {
+  readonly baseOutputCheck: BaseOutputCheck;
+}
+
+export async function diffRevisions(options: DiffRevisionsOptions): Promise<RevisionsDiff> {
   const { root, config } = options;
   const baseSource = await gitTreeSource(root, options.base);
   const headTree = options.head !== undefined ? await gitTreeSource(root, options.head) : undefined;
   // A revision without the policies folder is the empty repository (the pull request that adds
   // it); a working tree without it is a mistake, which the front end reports.
-  // The base is rendered in full only when it has an output folder, to tell what is stale there.
-  const baseRender = (await baseSource.hasFolder(config.output)) ? 'all' : 'report';
+  const baseHasPolicies = await baseSource.hasFolder(config.policies);
+  // The stamp check and the front end list the base's policies once between them.
+  const baseFiles = new RecordingSource(baseSource);
+  // The base is rendered in full only when it has an output folder whose freshness its stamp does
+  // not prove, to tell what is stale there.
+  const output = await committedOutput(baseSource, config.output);
+  const baseOutputCheck: BaseOutputCheck =
+    output === null ? 'none' : (await stampProvesFresh(baseSource, output, baseHasPolicies ? baseFiles : null, config)) ? 'stamp' : 'rendered';
   // The head reads again only the files the base does not hold byte for byte.
   const cache = new FrontEndCache();
-  const base = await compileSide(baseSource, config, await baseSource.hasFolder(config.policies), baseRender, cache);
+  const base = await compileSide(baseFiles, config, baseHasPolicies, baseOutputCheck === 'rendered' ? 'all' : 'report', cache);
   const head = headTree
     ? await compileSide(headTree, config, await headTree.hasFolder(config.policies), 'report', cache)
     : await compileSide(fsSource(root), config, true, 'report', cache);
@@ -69,11 +88,11 @@ export async function diffRevisions(options: DiffRevisionsOptions): Promise<Diff
     cluster: config.cluster,
     podCIDR: config.podCIDR,
     outputDir: config.output,
-    baseOutput: await baseOutput(baseSource, config.output, base.rendered),
+    baseOutput: baseOutputCheck === 'rendered' && output && base.rendered ? await staleCheckInput(baseSource, output, base.rendered) : null,
     ...(flows ? { flows } : {}),
     ...(noFlowsReason ? { noFlowsReason } : {}),
   });
-  return { report, counts: countsOf(report) };
+  return { report, counts: countsOf(report), baseOutputCheck };
 }
 
 /**
@@ -116,30 +135,4 @@ async function compileSide(
         }
       : {}),
   };
-}
-
-/**
- * What a render of the base writes into the output folder (its files and the manifest of the files
- * it owns, as src/render/write.ts writes it) and what the base revision holds there under those
- * names or under names its committed manifest lists; null when the base has no output folder.
- */
-async function baseOutput(
-  source: GitTreeSource,
-  outputDir: string,
-  fresh: ReadonlyMap<string, string> | undefined,
-): Promise<{ committed: Map<string, string>; expected: Map<string, string> } | null> {
-  if (!fresh || !(await source.hasFolder(outputDir))) return null;
-  const expected = new Map([...fresh, [MANIFEST, manifestText(fresh.keys())]]);
-  const present = new Set((await source.list(outputDir)).map((e) => e.path.slice(outputDir.length + 1)));
-  const read = async (rel: string) => (await source.read(`${outputDir}/${rel}`)).toString('utf8');
-  const out = new Map<string, string>();
-  const manifest = present.has(MANIFEST) ? await read(MANIFEST) : '';
-  const owned = manifest
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  for (const rel of [...new Set([...expected.keys(), ...owned])].sort(cmp)) {
-    if (present.has(rel)) out.set(rel, await read(rel));
-  }
-  return { committed: out, expected };
 }

@@ -10,11 +10,16 @@
  * it is a regular file, and its path stays inside the output folder; nothing else is ever
  * touched. The manifest is bookkeeping: it is not counted among the rendered files, and
  * `check: true` compares the rendered files only, writing nothing.
+ *
+ * Given the render's inputs stamp, the manifest also carries the freshness stamp (stamp.ts) as
+ * two comment lines, `# inputs: sha256:<hex>` and `# outputs: sha256:<hex>`: readers that know
+ * only the list of owned files skip them as they skip every comment.
  */
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readFile, rename, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { cmp, UserError } from '../diagnostics.js';
+import { outputsStampOf } from './stamp.js';
 
 export const MANIFEST = '.contrail-gitops-manifest';
 
@@ -37,8 +42,35 @@ function isOwnedPath(p: string): boolean {
   return p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }
 
-export function manifestText(paths: Iterable<string>): string {
-  return `${[...MANIFEST_HEADER, ...[...new Set(paths)].sort(cmp)].join('\n')}\n`;
+/** What the stamp says of a render: hashes of what it read and of what it wrote (see stamp.ts). */
+export interface RenderStamp {
+  readonly inputs: string;
+  readonly outputs: string;
+}
+
+const STAMP_LINE = /^# (inputs|outputs): (sha256:[0-9a-f]{64})$/;
+
+export function manifestText(paths: Iterable<string>, stamp?: RenderStamp): string {
+  const stampLines = stamp ? [`# inputs: ${stamp.inputs}`, `# outputs: ${stamp.outputs}`] : [];
+  return `${[...MANIFEST_HEADER, ...stampLines, ...[...new Set(paths)].sort(cmp)].join('\n')}\n`;
+}
+
+/** The stamp a manifest carries; undefined when it has none (written before stamps, or by hand). */
+export function manifestStamp(text: string): RenderStamp | undefined {
+  const found: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = STAMP_LINE.exec(line);
+    if (m) found[m[1]!] = m[2]!;
+  }
+  return found.inputs && found.outputs ? { inputs: found.inputs, outputs: found.outputs } : undefined;
+}
+
+/** The manifest without its stamp lines: what it says of the files it owns, and nothing else. */
+export function withoutStamp(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !STAMP_LINE.test(line))
+    .join('\n');
 }
 
 function parseManifest(text: string): string[] {
@@ -130,7 +162,14 @@ async function pruneEmptyFolders(root: string, abs: string): Promise<void> {
   }
 }
 
-export async function writeRendered(outDir: string, files: Map<string, string>, opts: { check: boolean }): Promise<WriteResult> {
+export interface WriteOptions {
+  /** Compare only; write nothing. */
+  readonly check: boolean;
+  /** The render's inputs stamp (stamp.ts inputsStamp): the manifest is stamped when given. */
+  readonly inputs?: string;
+}
+
+export async function writeRendered(outDir: string, files: Map<string, string>, opts: WriteOptions): Promise<WriteResult> {
   const root = path.resolve(outDir);
   for (const p of files.keys()) {
     if (!isOwnedPath(p) || p === MANIFEST) throw new Error(`render produced an invalid output path: ${JSON.stringify(p)}`);
@@ -159,8 +198,10 @@ export async function writeRendered(outDir: string, files: Map<string, string>, 
   removed.sort(cmp);
   if (opts.check) return { changed, removed, unchanged };
 
-  // New files are recorded as owned before they are written, so an interrupted render still removes them later.
-  const finalManifest = Buffer.from(manifestText(files.keys()), 'utf8');
+  // New files are recorded as owned before they are written, so an interrupted render still removes
+  // them later. Only the final manifest is stamped: a folder left half-written must never look fresh.
+  const stamp = opts.inputs !== undefined ? { inputs: opts.inputs, outputs: outputsStampOf(wanted) } : undefined;
+  const finalManifest = Buffer.from(manifestText(files.keys(), stamp), 'utf8');
   const interim = Buffer.from(manifestText([...previous, ...files.keys()]), 'utf8');
   if (changed.length && !previousManifest?.equals(interim)) await atomicWrite(manifestPath, interim);
   await eachLimited(changed, PARALLEL_WRITES, (p) => writeAndRename(path.join(root, p), wanted.get(p)!));

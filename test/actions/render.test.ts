@@ -75,6 +75,9 @@ test('bundled policies: commits rendered/ once as the bot with [skip ci] and the
   assert.ok(files.length > 0);
   assert.ok(files.every((f) => f.startsWith('rendered/')), files.join('\n'));
   assert.ok(files.includes('rendered/contrail/vnc.json'), files.join('\n'));
+  assert.ok(files.includes('rendered/.contrail-gitops-manifest'), files.join('\n'));
+  const manifest = git(ctx.fx.origin, 'show', 'main:rendered/.contrail-gitops-manifest');
+  assert.match(manifest, /\n# inputs: sha256:[0-9a-f]{64}\n# outputs: sha256:[0-9a-f]{64}\n/);
   const vnc = git(ctx.fx.origin, 'show', 'main:rendered/contrail/vnc.json');
   assert.ok(vnc.includes('"end_port": 5433'), vnc.slice(0, 500));
   assert.match(first.outputs['snapshot-sha256'], /^[0-9a-f]{64}$/);

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderCommand } from '../../src/cli/commands/render.js';
+import { MANIFEST } from '../../src/render/write.js';
 
 const test = suite<{ root: string }>('render command', { root: '' });
 
@@ -64,8 +65,11 @@ test('renders, prints the findings as warnings and one summary line', async ({ r
     'policies/shop/db.yaml:14:16: warning: spec.ingress[0].ports[0].endPort: endPort 5440 is ignored by CN2: only port 5432 is allowed, not 5432-5440 [end-port-ignored]\n',
   );
   for (const f of ['contrail/vnc.json', 'cn2/_global.yaml', 'cn2/shop.yaml', 'firewall-rules.md']) assert.ok(existsSync(path.join(root, 'rendered', f)), f);
+  const manifest = readFileSync(path.join(root, 'rendered', MANIFEST), 'utf8');
+  assert.match(manifest, /\n# inputs: sha256:[0-9a-f]{64}\n# outputs: sha256:[0-9a-f]{64}\ncn2\/_global\.yaml\n/);
   const again = await run(root);
   assert.equal(again.stdout, 'rendered 4 tags, 0 address groups, 4 firewall rules, 4 firewall policies, 1 application policy set: 0 files changed, 0 removed (rendered/)\n');
+  assert.is(readFileSync(path.join(root, 'rendered', MANIFEST), 'utf8'), manifest, 'the same render stamps the same manifest');
 });
 
 test('--check: up to date, then stale after a policy change (exit 1, files listed, nothing written)', async ({ root }) => {

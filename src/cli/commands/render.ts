@@ -7,8 +7,10 @@
 import path from 'node:path';
 import { hasErrors, formatDiagnostic } from '../../diagnostics.js';
 import { fsSource } from '../../load/fs-source.js';
+import { RecordingSource } from '../../load/recording-source.js';
 import { compileRepository } from '../../pipeline.js';
 import { renderSnapshot } from '../../render/index.js';
+import { inputsStampOf } from '../../render/stamp.js';
 import { writeRendered, type WriteResult } from '../../render/write.js';
 import type { Snapshot } from '../../snapshot/model.js';
 import type { Command } from '../command.js';
@@ -50,7 +52,8 @@ export const renderCommand: Command = {
   },
   async run(values, _positionals, ctx) {
     const config = await configFromFlags(values, ctx);
-    const compiled = await compileRepository(fsSource(config.root), config);
+    const source = new RecordingSource(fsSource(config.root));
+    const compiled = await compileRepository(source, config);
     for (const d of compiled.diagnostics) ctx.stderr.write(`${formatDiagnostic(d)}\n`);
     if (hasErrors(compiled.front.diagnostics)) {
       ctx.stderr.write(`${invalidSummary(compiled.front)}: nothing rendered\n`);
@@ -65,6 +68,7 @@ export const renderCommand: Command = {
     const outLabel = `${config.output.replace(/\/+$/, '')}/`;
     const result = await writeRendered(path.join(config.root, config.output), renderSnapshot(snapshot, config), {
       check: values.check === true,
+      inputs: await inputsStampOf(source, config),
     });
     if (values.check === true) {
       if (result.changed.length || result.removed.length) {
