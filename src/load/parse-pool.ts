@@ -79,6 +79,7 @@ export class YamlParserPool {
     const id = this.nextId++;
     return new Promise((resolve) => {
       thread.pending.set(id, { source, resolve });
+      thread.worker.ref();
       thread.worker.postMessage({ id, source } satisfies ParseRequest);
     });
   }
@@ -94,12 +95,13 @@ export class YamlParserPool {
 
   private start(): Thread {
     const worker = startWorker();
-    // An idle thread never keeps the process alive, even if a caller forgets close().
-    worker.unref();
     const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (m: ParseReply) => {
       const p = thread.pending.get(m.id);
       thread.pending.delete(m.id);
+      // A thread keeps the process alive while a parse waits on it, and not when it is idle, even
+      // if a caller forgets close().
+      if (thread.pending.size === 0) worker.unref();
       p?.resolve(m.result);
     });
     worker.on('error', (e) => this.fail(thread, e.message));

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatDiagnostic, UserError } from '../../src/diagnostics.js';
@@ -120,6 +121,18 @@ test('a closed pool still answers, on the main thread', async () => {
   await pool.close();
   assert.equal(await pool.parse('b: 2\n'), { ok: true, values: [{ b: 2 }] });
   assert.equal(warnings, [], 'closing is not a failure');
+});
+
+test('a process waits for a parse in a thread, and exits when the threads are idle even if nobody closes the pool', () => {
+  const pool = new URL('../../src/load/parse-pool.ts', import.meta.url).href;
+  const script = `import { YamlParserPool } from ${JSON.stringify(pool)};
+const pool = new YamlParserPool(2);
+const big = Array.from({ length: 20000 }, (_, i) => 'k' + i + ': [a, {b: ' + i + '}]').join('\\n');
+const r = await Promise.all([pool.parse(big), pool.parse('a: 1')]);
+process.stdout.write(Object.keys(r[0].values[0]).length + ' ' + JSON.stringify(r[1]) + '\\n');`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.is(child.status, 0, child.stderr);
+  assert.is(child.stdout, '20000 {"ok":true,"values":[{"a":1}]}\n');
 });
 
 test.run();

@@ -27702,6 +27702,7 @@ var YamlParserPool = class {
     const id = this.nextId++;
     return new Promise((resolve2) => {
       thread.pending.set(id, { source, resolve: resolve2 });
+      thread.worker.ref();
       thread.worker.postMessage({ id, source });
     });
   }
@@ -27715,11 +27716,11 @@ var YamlParserPool = class {
   }
   start() {
     const worker = startWorker();
-    worker.unref();
     const thread = { worker, pending: /* @__PURE__ */ new Map() };
     worker.on("message", (m2) => {
       const p2 = thread.pending.get(m2.id);
       thread.pending.delete(m2.id);
+      if (thread.pending.size === 0) worker.unref();
       p2?.resolve(m2.result);
     });
     worker.on("error", (e) => this.fail(thread, e.message));
