@@ -31,7 +31,9 @@ const USAGE = `usage: node scripts/bench.mjs [flags]
   --seed S             generator seed (default bench)
   --runs R             runs per stage, each a fresh process; the median is reported (default 3)
   --stages LIST        stages to run (default: ${DEFAULT_STAGES.join(',')};
-                       also diff-static: the diff without its connectivity simulation)
+                       also diff-static: the diff without its connectivity simulation;
+                       diff-rendered: the diff on a base holding its committed rendered/;
+                       diff-rendered-unstamped: the same, rendered/ from before the stamp)
   --timeout SECONDS    per run (default 900)
   --verify-pods-limit N  skip verify on repositories with more pods (default 5000: its time
                        grows with the square of the pods; the target is at 2,000)

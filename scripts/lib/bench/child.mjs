@@ -17,7 +17,7 @@ async function main() {
   const { stage: name, root, projectRoot, profile } = JSON.parse(process.argv[2]);
   const stage = STAGES[name];
   if (!stage) throw new Error(`no stage ${name}`);
-  const ctx = { root, lib: undefined, input: undefined };
+  const ctx = { root, projectRoot, lib: undefined, input: undefined };
   try {
     ctx.lib = await loadModules(projectRoot, stage.needs);
     ctx.input = stage.setup ? await stage.setup(ctx) : undefined;
@@ -37,18 +37,23 @@ async function main() {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const counts = await stage.run(ctx);
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  if (session) {
-    const { profile: cpu } = await session.post('Profiler.stop');
-    await writeFile(profile, JSON.stringify(cpu));
-    session.disconnect();
+  // Teardown even when the stage fails: some setups leave temporary repositories behind.
+  let ms, cpu, counts, heapAfter;
+  try {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    counts = await stage.run(ctx);
+    ms = performance.now() - t0;
+    cpu = process.cpuUsage(cpu0);
+    if (session) {
+      const { profile: cpu } = await session.post('Profiler.stop');
+      await writeFile(profile, JSON.stringify(cpu));
+      session.disconnect();
+    }
+    heapAfter = process.memoryUsage().heapUsed;
+  } finally {
+    if (stage.teardown) await stage.teardown(ctx);
   }
-  const heapAfter = process.memoryUsage().heapUsed;
-  if (stage.teardown) await stage.teardown(ctx);
   return {
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,

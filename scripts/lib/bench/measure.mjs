@@ -14,7 +14,7 @@ const RESULT_PREFIX = 'BENCH-RESULT ';
  * @typedef {object} RunResult
  * @property {number} [ms]
  * @property {number} [cpuMs]
- * @property {Record<string, number>} [counts]
+ * @property {Record<string, number | string>} [counts]
  * @property {number} [maxRssBytes]
  * @property {number} [rssBeforeBytes]
  * @property {number} [heapGrowthBytes]
@@ -45,7 +45,7 @@ export function runStageOnce({ stage, root, projectRoot, profile, timeoutMs }) {
  * @property {number} [medianCpuMs]
  * @property {number} [maxRssBytes]     highest over the runs
  * @property {number} [rssBeforeBytes]  median over the runs
- * @property {Record<string, number>} [counts]  of the last run
+ * @property {Record<string, number | string>} [counts]  medians over the runs
  * @property {string} [unavailable]
  * @property {string} [failed]
  * @property {string} [skipped]      not run, and why
@@ -97,9 +97,9 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Counts are the same on every run except the floor's timings: their medians. */
+/** Counts are the same on every run except the floor's timings: their medians. Words (a diff's `baseOutputCheck`), the last run's. */
 function medianCounts(all) {
   const out = {};
-  for (const key of Object.keys(all[0] ?? {})) out[key] = median(all.map((c) => c[key]));
+  for (const key of Object.keys(all[0] ?? {})) out[key] = typeof all[0][key] === 'number' ? median(all.map((c) => c[key])) : all.at(-1)[key];
   return out;
 }

@@ -5,16 +5,23 @@
  * is reported as not available rather than failing the whole run.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadAll } from 'js-yaml';
+import { $ } from 'zx';
 
 /** Stage names in report order. `floor` first: every ratio is to it. */
-export const STAGE_NAMES = ['floor', 'load', 'validate', 'compile-cn2', 'compile-exact', 'render', 'diff', 'diff-static', 'verify'];
-/** What a run measures unless told otherwise; `diff-static` (the diff without its simulation) is on request. */
-export const DEFAULT_STAGES = STAGE_NAMES.filter((s) => s !== 'diff-static');
+export const STAGE_NAMES = ['floor', 'load', 'validate', 'compile-cn2', 'compile-exact', 'render', 'diff', 'diff-static', 'diff-rendered', 'diff-rendered-unstamped', 'verify'];
+/**
+ * Stages run only on request: `diff-static` (the diff without its simulation); `diff-rendered`
+ * and `diff-rendered-unstamped` (the diff with a committed rendered/ in the base), whose untimed
+ * setup renders the whole base once per run.
+ */
+const ON_REQUEST = ['diff-static', 'diff-rendered', 'diff-rendered-unstamped'];
+/** What a run measures unless told otherwise. */
+export const DEFAULT_STAGES = STAGE_NAMES.filter((s) => !ON_REQUEST.includes(s));
 
 /** What the library functions are, under dist/ (paths relative to the project root). */
 const MODULES = {
@@ -66,6 +73,7 @@ const errorsIn = (diagnostics) => diagnostics.filter((d) => d.severity === 'erro
 /**
  * @typedef {object} StageContext
  * @property {string} root   the generated repository
+ * @property {string} projectRoot  the project under test (its dist/ is measured)
  * @property {Record<string, any>} lib  the modules of `needs`, loaded
  * @property {any} [input]   what setup prepared
  *
@@ -74,7 +82,8 @@ const errorsIn = (diagnostics) => diagnostics.filter((d) => d.severity === 'erro
  * @property {string} does   one line for the report
  * @property {(keyof typeof MODULES)[]} needs
  * @property {(ctx: StageContext) => Promise<any>} [setup]
- * @property {(ctx: StageContext) => Promise<Record<string, number>>} run
+ * @property {(ctx: StageContext) => Promise<Record<string, number | string>>} run
+ * @property {(ctx: StageContext) => Promise<void>} [teardown]  run even when `run` fails
  */
 
 /** @type {Record<string, Stage>} */
@@ -144,6 +153,8 @@ export const STAGES = {
   },
   diff: diffStage(true),
   'diff-static': diffStage(false),
+  'diff-rendered': diffRenderedStage(true),
+  'diff-rendered-unstamped': diffRenderedStage(false),
   verify: {
     name: 'verify',
     does: 'buildInventory + verify: every pod pair and outside address, both evaluators (mode cn2)',
@@ -167,13 +178,81 @@ function diffStage(simulate) {
     does: `diffRevisions base -> working tree (head)${simulate ? ', with the connectivity simulation' : ' with simulate: false'}, then renderReport as Markdown`,
     needs: ['diff', 'report', 'config'],
     async run({ lib, root }) {
-      const config = { ...lib.config.DEFAULT_CONFIG, root };
-      const result = await lib.diff.diffRevisions({ root, base: 'base', config, simulate });
-      const markdown = lib.report.renderReport(result, { format: 'markdown' });
-      const s = result.report.summary;
-      return { reportBytes: Buffer.byteLength(markdown), rulesAdded: s.rulesAdded, rulesRemoved: s.rulesRemoved, rulesChanged: s.rulesChanged, flowsOpened: s.flowsOpened, flowsClosed: s.flowsClosed };
+      return (await pullRequestDiff(lib, root, simulate)).counts;
     },
   };
+}
+
+/** diffRevisions base -> working tree and its Markdown report: the timed work of every diff stage. */
+async function pullRequestDiff(lib, root, simulate) {
+  const config = { ...lib.config.DEFAULT_CONFIG, root };
+  const result = await lib.diff.diffRevisions({ root, base: 'base', config, simulate });
+  const markdown = lib.report.renderReport(result, { format: 'markdown' });
+  const s = result.report.summary;
+  return {
+    baseOutputCheck: result.baseOutputCheck,
+    counts: { reportBytes: Buffer.byteLength(markdown), rulesAdded: s.rulesAdded, rulesRemoved: s.rulesRemoved, rulesChanged: s.rulesChanged, flowsOpened: s.flowsOpened, flowsClosed: s.flowsClosed },
+  };
+}
+
+/**
+ * The diff as real repositories see it: the base holds the rendered/ folder the render Action
+ * committed on merge, which the generated base lacks. `stamped` false: a folder committed by a
+ * version from before the manifest's freshness stamp, so the diff renders the base in full to
+ * check it for stale files; against `diff-rendered`, that shows what the stamp saves.
+ */
+function diffRenderedStage(stamped) {
+  const name = stamped ? 'diff-rendered' : 'diff-rendered-unstamped';
+  // The path the diff must take, or the figure would not measure what the stage says it does.
+  const expected = stamped ? 'stamp' : 'rendered';
+  return {
+    name,
+    does: `as diff, on a base holding the rendered/ folder ${stamped ? 'a render commits (the stamp proves it fresh)' : 'of a version before the stamp (compared file by file)'}`,
+    needs: ['diff', 'report', 'config', 'renderWrite'],
+    async setup({ lib, root, projectRoot }) {
+      const clone = await mkdtemp(path.join(tmpdir(), `bench-${name}-`));
+      try {
+        await withRenderedBase({ lib, root, clone, projectRoot, stamped });
+      } catch (e) {
+        await rm(clone, { recursive: true, force: true });
+        throw e;
+      }
+      return clone;
+    },
+    async run({ lib, input }) {
+      const { counts, baseOutputCheck } = await pullRequestDiff(lib, input, true);
+      if (baseOutputCheck !== expected) throw new Error(`${name}: the diff checked the base's rendered/ by ${JSON.stringify(baseOutputCheck)}, not ${JSON.stringify(expected)}`);
+      return { ...counts, baseOutputCheck };
+    },
+    async teardown({ input }) {
+      if (input) await rm(input, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Clones the generated repository `root` into `clone`, where `base` is moved to a new commit: the
+ * generated base plus rendered/ as the compiled CLI renders it (run as a user runs it); the working
+ * tree is the head's, with the base's rendered/ (a pull request changes policies, not rendered/).
+ */
+async function withRenderedBase({ lib, root, clone, projectRoot, stamped }) {
+  // The user's and the system's git configuration (hooks, signing, identity) stay out of it.
+  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid' };
+  const git = $({ cwd: clone, quiet: true, env });
+  const out = lib.config.DEFAULT_CONFIG.output;
+  await git`git clone --quiet --no-checkout ${root} .`;
+  await git`git checkout --quiet --detach base`;
+  await $({ cwd: projectRoot, quiet: true })`${process.execPath} dist/src/cli/main.js render --root ${clone}`;
+  if (!stamped) {
+    const manifest = path.join(clone, out, lib.renderWrite.MANIFEST);
+    await writeFile(manifest, lib.renderWrite.withoutStamp(await readFile(manifest, 'utf8')));
+  }
+  await git`git add --all ${out}`;
+  await git`git commit --quiet --no-verify -m ${`Render policies${stamped ? '' : ' (before the freshness stamp)'}`}`;
+  await git`git tag --force base`;
+  // Checking out head removes rendered/ (head's commit has none); the base's is put back.
+  await git`git checkout --quiet --detach head`;
+  await git`git checkout base -- ${out}`;
 }
 
 function compileStage(mode) {
