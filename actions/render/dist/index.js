@@ -32522,6 +32522,7 @@ function parseLsTree(out) {
   }
   return entries;
 }
+var IDLE_CLOSE_MS = 50;
 var BlobReader = class {
   constructor(cwd) {
     this.cwd = cwd;
@@ -32530,7 +32531,7 @@ var BlobReader = class {
   child;
   pending = [];
   buffer = Buffer.alloc(0);
-  closeScheduled = false;
+  closeTimer;
   read(oid) {
     return new Promise((resolve2, reject) => {
       const child = this.child ?? this.start();
@@ -32582,18 +32583,18 @@ var BlobReader = class {
     }
     this.scheduleClose();
   }
-  /** Ends the process once the caller stops asking (checked after the current I/O turn). */
+  /** Ends the process once the caller stops asking (no read pending for IDLE_CLOSE_MS). */
   scheduleClose() {
-    if (this.pending.length > 0 || this.closeScheduled) return;
-    this.closeScheduled = true;
-    setImmediate(() => {
-      this.closeScheduled = false;
-      if (this.pending.length === 0 && this.child) {
+    if (this.pending.length > 0 || this.closeTimer) return;
+    this.closeTimer = setTimeout(() => {
+      this.closeTimer = void 0;
+      if (this.pending.length > 0) return;
+      if (this.child) {
         const child = this.child;
         this.child = void 0;
         child.stdin.end();
       }
-    });
+    }, IDLE_CLOSE_MS);
   }
 };
 
