@@ -60,6 +60,15 @@ export class FrontEndCache {
     return front;
   }
 
+  /** Of `files`, those `file` would read: not refused for size, not known here by their blob id. */
+  unread(source: FileSource, files: readonly FileEntry[]): FileEntry[] {
+    return files.filter((f) => {
+      if (oversized(f)) return false;
+      const known = source.blobId?.(f.path);
+      return known === undefined || !this.files.has(key(f.path, known));
+    });
+  }
+
   private reused(front: FileFront): FileFront {
     this.stats.reused++;
     return front;
@@ -78,6 +87,7 @@ function frontOf(load: FileLoad): FileFront {
  */
 export async function readPolicySet(source: FileSource, policiesDir: string, cache?: FrontEndCache): Promise<FrontEndResult> {
   const files = await listPolicyFiles(source, policiesDir);
+  source.prefetch?.((cache ? cache.unread(source, files) : files.filter((f) => !oversized(f))).map((f) => f.path));
   const fronts = await withParserPool(files, (parser) =>
     readEach(files, async (f) => (cache ? cache.file(source, f, parser) : frontOf(await loadFile(source, f, parser)))),
   );

@@ -22,4 +22,9 @@ export interface FileSource {
    * (a git revision does); undefined otherwise. Equal ids mean equal bytes.
    */
   blobId?(path: string): string | undefined;
+  /**
+   * The caller is about to read these files (it still calls `read` for each): a source may fetch
+   * them ahead in one go. Optional; a source that does nothing with it reads on demand.
+   */
+  prefetch?(paths: readonly string[]): void;
 }

@@ -87,6 +87,8 @@ class GitTree implements GitTreeSource {
   private readonly entries = new Map<string, TreeEntry | null>();
   private readonly linkTargets = new Map<string, string>();
   private readonly reader: BlobReader;
+  /** Contents asked for by prefetch and not read yet, by path. */
+  private readonly ahead = new Map<string, Promise<Buffer>>();
 
   constructor(
     private readonly git: SimpleGit,
@@ -122,7 +124,22 @@ class GitTree implements GitTreeSource {
     return this.blobs.get(file);
   }
 
+  prefetch(paths: readonly string[]): void {
+    const wanted = paths.filter((p) => this.blobs.has(p) && !this.ahead.has(p));
+    const contents = this.reader.readAll(wanted.map((p) => this.blobs.get(p)!));
+    wanted.forEach((p, i) => {
+      // A file fetched ahead and never read must not fail the process: its error is for `read`.
+      contents[i]!.catch(() => undefined);
+      this.ahead.set(p, contents[i]!);
+    });
+  }
+
   async read(file: string): Promise<Buffer> {
+    const ahead = this.ahead.get(file);
+    if (ahead) {
+      this.ahead.delete(file);
+      return ahead;
+    }
     let oid = this.blobs.get(file);
     if (oid === undefined) {
       const wanted = normalizeRelative(file, file, this.label);
@@ -272,11 +289,16 @@ class BlobReader {
   constructor(private readonly cwd: string) {}
 
   read(oid: string): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const child = this.child ?? this.start();
-      this.pending.push({ oid, resolve, reject });
-      child.stdin!.write(`${oid}\n`);
-    });
+    return this.readAll([oid])[0]!;
+  }
+
+  /** Many blobs asked for in one write to git (a write per blob costs a system call each). */
+  readAll(oids: readonly string[]): Promise<Buffer>[] {
+    if (oids.length === 0) return [];
+    const child = this.child ?? this.start();
+    const out = oids.map((oid) => new Promise<Buffer>((resolve, reject) => this.pending.push({ oid, resolve, reject })));
+    child.stdin!.write(`${oids.join('\n')}\n`);
+    return out;
   }
 
   private start(): ReturnType<typeof spawn> {

@@ -149,7 +149,28 @@ test('many reads at once go through one batch and all come back right', () =>
     const contents = await Promise.all(listed.map((e) => src.read(e.path)));
     listed.forEach((e, i) => assert.is(contents[i].toString(), files[e.path]));
     // Sequential reads after the batch process closed start a new one.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     assert.is((await src.read('policies/p007.yaml')).toString(), files['policies/p007.yaml']);
+  }));
+
+test('files fetched ahead read back right, in any order, mixed with reads on demand; one never read fails nothing', () =>
+  withRepo(async (r) => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) files[`policies/p${String(i).padStart(3, '0')}.yaml`] = `n: ${i}\n${'y'.repeat(i * 53)}\n`;
+    const sha = r.commit('ahead', files);
+    const src = await gitTreeSource(r.root, sha);
+    const listed = (await src.list('policies')).map((e) => e.path);
+    src.prefetch(listed.slice(0, 90));
+    const order = [...listed].reverse();
+    const contents = await Promise.all(order.map((p) => src.read(p)));
+    order.forEach((p, i) => assert.is(contents[i]!.toString(), files[p]));
+    // Read twice: the second read asks git again and gets the same bytes.
+    assert.is((await src.read(listed[3]!)).toString(), files[listed[3]!]);
+    // Fetched ahead and never read: nothing is left waiting, no error escapes.
+    const other = await gitTreeSource(r.root, sha);
+    await other.list('policies');
+    other.prefetch(listed);
+    assert.is((await other.read(listed[42]!)).toString(), files[listed[42]!]);
   }));
 
 test.run();

@@ -28761,6 +28761,14 @@ var FrontEndCache = class {
     this.stats.parsed++;
     return front;
   }
+  /** Of `files`, those `file` would read: not refused for size, not known here by their blob id. */
+  unread(source, files) {
+    return files.filter((f3) => {
+      if (oversized(f3)) return false;
+      const known = source.blobId?.(f3.path);
+      return known === void 0 || !this.files.has(key(f3.path, known));
+    });
+  }
   reused(front) {
     this.stats.reused++;
     return front;
@@ -28772,6 +28780,7 @@ function frontOf(load) {
 }
 async function readPolicySet(source, policiesDir, cache) {
   const files = await listPolicyFiles(source, policiesDir);
+  source.prefetch?.((cache ? cache.unread(source, files) : files.filter((f3) => !oversized(f3))).map((f3) => f3.path));
   const fronts = await withParserPool(
     files,
     (parser) => readEach(files, async (f3) => cache ? cache.file(source, f3, parser) : frontOf(await loadFile(source, f3, parser)))
@@ -32387,6 +32396,8 @@ var GitTree = class {
   entries = /* @__PURE__ */ new Map();
   linkTargets = /* @__PURE__ */ new Map();
   reader;
+  /** Contents asked for by prefetch and not read yet, by path. */
+  ahead = /* @__PURE__ */ new Map();
   /** A root-relative path as a path in the tree. */
   inTree(p2) {
     return this.prefix === "" ? p2 : p2 === "" ? this.prefix : `${this.prefix}/${p2}`;
@@ -32406,7 +32417,20 @@ var GitTree = class {
   blobId(file) {
     return this.blobs.get(file);
   }
+  prefetch(paths) {
+    const wanted = paths.filter((p2) => this.blobs.has(p2) && !this.ahead.has(p2));
+    const contents = this.reader.readAll(wanted.map((p2) => this.blobs.get(p2)));
+    wanted.forEach((p2, i) => {
+      contents[i].catch(() => void 0);
+      this.ahead.set(p2, contents[i]);
+    });
+  }
   async read(file) {
+    const ahead = this.ahead.get(file);
+    if (ahead) {
+      this.ahead.delete(file);
+      return ahead;
+    }
     let oid = this.blobs.get(file);
     if (oid === void 0) {
       const wanted = normalizeRelative(file, file, this.label);
@@ -32525,12 +32549,16 @@ var BlobReader = class {
   buffer = Buffer.alloc(0);
   closeTimer;
   read(oid) {
-    return new Promise((resolve2, reject) => {
-      const child = this.child ?? this.start();
-      this.pending.push({ oid, resolve: resolve2, reject });
-      child.stdin.write(`${oid}
+    return this.readAll([oid])[0];
+  }
+  /** Many blobs asked for in one write to git (a write per blob costs a system call each). */
+  readAll(oids) {
+    if (oids.length === 0) return [];
+    const child = this.child ?? this.start();
+    const out = oids.map((oid) => new Promise((resolve2, reject) => this.pending.push({ oid, resolve: resolve2, reject })));
+    child.stdin.write(`${oids.join("\n")}
 `);
-    });
+    return out;
   }
   start() {
     const child = spawn("git", ["cat-file", "--batch"], { cwd: this.cwd, stdio: ["pipe", "pipe", "pipe"] });
