@@ -45,6 +45,8 @@ export interface GitTreeSource extends FileSource {
   readonly sha: string;
   /** Whether `dir` (relative to the root) is a folder in this revision (links followed). */
   hasFolder(dir: string): Promise<boolean>;
+  /** Files listed by `list` are fetched ahead, in one request to git. */
+  prefetch(paths: readonly string[]): void;
 }
 
 async function resolveCommit(git: SimpleGit, repoRoot: string, rev: string): Promise<string> {

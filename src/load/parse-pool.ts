@@ -111,7 +111,7 @@ export class YamlParserPool {
 
   /** A thread stopped: its files, and every later one, are parsed here; said once, on stderr (a packaging fault shows). */
   private fail(thread: Thread, reason: string): void {
-    if (!this.failed && !this.closing) process.emitWarning(`the YAML parser threads stopped (${reason}): parsing on the main thread`, { code: 'CONTRAIL_GITOPS_PARSE_THREADS' });
+    if (!this.failed && !this.closing) process.emitWarning(`the YAML parser threads stopped (${reason}): parsing on the main thread`, { code: PARSE_THREADS_VARIABLE });
     this.failed = true;
     for (const p of thread.pending.values()) p.resolve(parseYamlValues(p.source));
     thread.pending.clear();

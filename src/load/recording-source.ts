@@ -31,6 +31,10 @@ export class RecordingSource implements FileSource {
     return bytes;
   }
 
+  prefetch(paths: readonly string[]): void {
+    this.inner.prefetch?.(paths);
+  }
+
   blobId(file: string): string | undefined {
     return this.blobs.get(file) ?? this.inner.blobId?.(file);
   }

@@ -27737,7 +27737,7 @@ var YamlParserPool = class {
   }
   /** A thread stopped: its files, and every later one, are parsed here; said once, on stderr (a packaging fault shows). */
   fail(thread, reason) {
-    if (!this.failed && !this.closing) process.emitWarning(`the YAML parser threads stopped (${reason}): parsing on the main thread`, { code: "CONTRAIL_GITOPS_PARSE_THREADS" });
+    if (!this.failed && !this.closing) process.emitWarning(`the YAML parser threads stopped (${reason}): parsing on the main thread`, { code: PARSE_THREADS_VARIABLE });
     this.failed = true;
     for (const p2 of thread.pending.values()) p2.resolve(parseYamlValues(p2.source));
     thread.pending.clear();
@@ -32648,6 +32648,9 @@ var RecordingSource = class {
     const bytes = await this.inner.read(file);
     this.blobs.set(file, this.inner.blobId?.(file) ?? gitBlobId(bytes));
     return bytes;
+  }
+  prefetch(paths) {
+    this.inner.prefetch?.(paths);
   }
   blobId(file) {
     return this.blobs.get(file) ?? this.inner.blobId?.(file);
