@@ -83,10 +83,12 @@ function frontOf(load: FileLoad): FileFront {
 
 /**
  * Reads the policies folder `policiesDir` (repository-relative) of `source`. Problems in the
- * files are diagnostics; it throws (UserError) only when the folder cannot be listed.
+ * files are diagnostics; it throws (UserError) only when the folder cannot be listed or
+ * CONTRAIL_GITOPS_PARSE_THREADS is not a number.
  */
 export async function readPolicySet(source: FileSource, policiesDir: string, cache?: FrontEndCache): Promise<FrontEndResult> {
   const files = await listPolicyFiles(source, policiesDir);
+  // What will be read, asked for at once (a git revision fetches it in one request, not one per file).
   source.prefetch?.((cache ? cache.unread(source, files) : files.filter((f) => !oversized(f))).map((f) => f.path));
   const fronts = await withParserPool(files, (parser) =>
     readEach(files, async (f) => (cache ? cache.file(source, f, parser) : frontOf(await loadFile(source, f, parser)))),
