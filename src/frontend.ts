@@ -88,9 +88,11 @@ function frontOf(load: FileLoad): FileFront {
  */
 export async function readPolicySet(source: FileSource, policiesDir: string, cache?: FrontEndCache): Promise<FrontEndResult> {
   const files = await listPolicyFiles(source, policiesDir);
+  const toRead = cache ? cache.unread(source, files) : files.filter((f) => !oversized(f));
   // What will be read, asked for at once (a git revision fetches it in one request, not one per file).
-  source.prefetch?.((cache ? cache.unread(source, files) : files.filter((f) => !oversized(f))).map((f) => f.path));
-  const fronts = await withParserPool(files, (parser) =>
+  source.prefetch?.(toRead.map((f) => f.path));
+  // Threads only for what is parsed here: the second side of a diff parses only what changed.
+  const fronts = await withParserPool(toRead, (parser) =>
     readEach(files, async (f) => (cache ? cache.file(source, f, parser) : frontOf(await loadFile(source, f, parser)))),
   );
   const validated = checkFolder(fronts.flatMap((f) => f.checked));

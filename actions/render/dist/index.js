@@ -27677,7 +27677,7 @@ var YamlDocument = class {
 
 // src/load/parse-pool.ts
 var PARSE_THREADS_VARIABLE = "CONTRAIL_GITOPS_PARSE_THREADS";
-var PARALLEL_MIN_BYTES = 2 * 1024 * 1024;
+var PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 var MAX_THREADS = 4;
 function parserPoolFor(files, env = process.env) {
   const set = env[PARSE_THREADS_VARIABLE];
@@ -28788,9 +28788,10 @@ function frontOf(load) {
 }
 async function readPolicySet(source, policiesDir, cache) {
   const files = await listPolicyFiles(source, policiesDir);
-  source.prefetch?.((cache ? cache.unread(source, files) : files.filter((f3) => !oversized(f3))).map((f3) => f3.path));
+  const toRead = cache ? cache.unread(source, files) : files.filter((f3) => !oversized(f3));
+  source.prefetch?.(toRead.map((f3) => f3.path));
   const fronts = await withParserPool(
-    files,
+    toRead,
     (parser) => readEach(files, async (f3) => cache ? cache.file(source, f3, parser) : frontOf(await loadFile(source, f3, parser)))
   );
   const validated = checkFolder(fronts.flatMap((f3) => f3.checked));
