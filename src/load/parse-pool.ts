@@ -26,6 +26,12 @@ export const PARSE_THREADS_VARIABLE = 'CONTRAIL_GITOPS_PARSE_THREADS';
 export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 /** More threads than this gain little: the main thread's share of the work becomes the limit. */
 const MAX_THREADS = 4;
+/**
+ * A pool chosen by the folder's size parses this much on the main thread before it starts its
+ * threads: the working tree's side of a diff lists the whole folder but parses only the files the
+ * pull request changed (it learns which by reading them), too little to pay for the threads.
+ */
+const WARM_UP_BYTES = 1024 * 1024;
 
 export interface ParseRequest {
   readonly id: number;
@@ -51,7 +57,7 @@ export function parserPoolFor(files: readonly FileEntry[], env: NodeJS.ProcessEn
   const cores = availableParallelism();
   let bytes = 0;
   for (const f of files) bytes += f.size;
-  return cores > 1 && bytes >= PARALLEL_MIN_BYTES ? new YamlParserPool(Math.min(cores, MAX_THREADS)) : undefined;
+  return cores > 1 && bytes >= PARALLEL_MIN_BYTES ? new YamlParserPool(Math.min(cores, MAX_THREADS), WARM_UP_BYTES) : undefined;
 }
 
 interface Pending {
@@ -71,11 +77,21 @@ export class YamlParserPool {
   private failed = false;
   private closing = false;
 
-  constructor(readonly size: number) {}
+  /** Characters parsed on the main thread before the threads started. */
+  private parsedHere = 0;
+
+  /** `size` threads, started once `warmUp` characters have been parsed on the main thread. */
+  constructor(
+    readonly size: number,
+    private readonly warmUp = 0,
+  ) {}
 
   /** parseYamlValues(source), on the least busy thread. Never rejects. */
   parse(source: string): Promise<ValuesResult> {
-    if (this.failed) return Promise.resolve(parseYamlValues(source));
+    if (this.failed || (!this.threads && this.parsedHere < this.warmUp)) {
+      this.parsedHere += source.length;
+      return Promise.resolve(parseYamlValues(source));
+    }
     const threads = (this.threads ??= Array.from({ length: this.size }, () => this.start()));
     let thread = threads[0]!;
     for (const t of threads) if (t.pending.size < thread.pending.size) thread = t;

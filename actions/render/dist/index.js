@@ -27679,6 +27679,7 @@ var YamlDocument = class {
 var PARSE_THREADS_VARIABLE = "CONTRAIL_GITOPS_PARSE_THREADS";
 var PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 var MAX_THREADS = 4;
+var WARM_UP_BYTES = 1024 * 1024;
 function parserPoolFor(files, env = process.env) {
   const set = env[PARSE_THREADS_VARIABLE];
   if (set !== void 0 && set !== "") {
@@ -27689,21 +27690,29 @@ function parserPoolFor(files, env = process.env) {
   const cores = availableParallelism();
   let bytes = 0;
   for (const f3 of files) bytes += f3.size;
-  return cores > 1 && bytes >= PARALLEL_MIN_BYTES ? new YamlParserPool(Math.min(cores, MAX_THREADS)) : void 0;
+  return cores > 1 && bytes >= PARALLEL_MIN_BYTES ? new YamlParserPool(Math.min(cores, MAX_THREADS), WARM_UP_BYTES) : void 0;
 }
 var YamlParserPool = class {
-  constructor(size2) {
+  /** `size` threads, started once `warmUp` characters have been parsed on the main thread. */
+  constructor(size2, warmUp = 0) {
     this.size = size2;
+    this.warmUp = warmUp;
   }
   size;
+  warmUp;
   threads;
   nextId = 0;
   /** Set when a thread failed: everything from then on is parsed on the main thread. */
   failed = false;
   closing = false;
+  /** Characters parsed on the main thread before the threads started. */
+  parsedHere = 0;
   /** parseYamlValues(source), on the least busy thread. Never rejects. */
   parse(source) {
-    if (this.failed) return Promise.resolve(parseYamlValues(source));
+    if (this.failed || !this.threads && this.parsedHere < this.warmUp) {
+      this.parsedHere += source.length;
+      return Promise.resolve(parseYamlValues(source));
+    }
     const threads = this.threads ??= Array.from({ length: this.size }, () => this.start());
     let thread = threads[0];
     for (const t2 of threads) if (t2.pending.size < thread.pending.size) thread = t2;
