@@ -10,7 +10,7 @@
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { gitBlobId } from './git/blob-id.js';
 import type { FileEntry, FileSource } from './load/file-source.js';
-import { type FileLoad, listPolicyFiles, loadBytes, loadFile, oversized, readEach, withParserPool } from './load/loader.js';
+import { type FileLoad, listPolicyFiles, loadBytes, oversized, readFiles } from './load/loader.js';
 import type { YamlParserPool } from './load/parse-pool.js';
 import type { PolicySet } from './model/policy.js';
 import { type ModelObject, toPolicySet } from './validate/normalize.js';
@@ -47,11 +47,11 @@ export class FrontEndCache {
   async file(source: FileSource, entry: FileEntry, parser?: YamlParserPool): Promise<FileFront> {
     const refused = oversized(entry);
     if (refused) return frontOf(refused);
-    const known = source.blobId?.(entry.path);
-    const hit = known !== undefined ? this.files.get(key(entry.path, known)) : undefined;
+    const hit = this.known(source, entry);
     if (hit) return this.reused(hit);
     const bytes = await source.read(entry.path);
-    const k = key(entry.path, known ?? gitBlobId(bytes));
+    // A source may learn the id by reading (a RecordingSource hashes what it reads): asked again.
+    const k = key(entry.path, source.blobId?.(entry.path) ?? gitBlobId(bytes));
     const found = this.files.get(k);
     if (found) return this.reused(found);
     const front = frontOf(await loadBytes(entry.path, bytes, parser));
@@ -60,13 +60,15 @@ export class FrontEndCache {
     return front;
   }
 
-  /** Of `files`, those `file` would read: not refused for size, not known here by their blob id. */
+  /** Of `files`, those `file` would read and parse: not refused for size, not known here by their blob id. */
   unread(source: FileSource, files: readonly FileEntry[]): FileEntry[] {
-    return files.filter((f) => {
-      if (oversized(f)) return false;
-      const known = source.blobId?.(f.path);
-      return known === undefined || !this.files.has(key(f.path, known));
-    });
+    return files.filter((f) => !oversized(f) && !this.known(source, f));
+  }
+
+  /** The front of a file found by the blob id its source knows without reading it. */
+  private known(source: FileSource, entry: FileEntry): FileFront | undefined {
+    const blob = source.blobId?.(entry.path);
+    return blob === undefined ? undefined : this.files.get(key(entry.path, blob));
   }
 
   private reused(front: FileFront): FileFront {
@@ -82,22 +84,16 @@ function frontOf(load: FileLoad): FileFront {
 }
 
 /**
- * Reads the policies folder `policiesDir` (repository-relative) of `source`. Problems in the
- * files are diagnostics; it throws (UserError) only when the folder cannot be listed or
- * CONTRAIL_GITOPS_PARSE_THREADS is not a number.
+ * Reads the policies folder `policiesDir` (repository-relative) of `source`; `cache` keeps the
+ * per-file work for a later revision. Problems in the files are diagnostics; it throws (UserError)
+ * only when the folder cannot be listed or CONTRAIL_GITOPS_PARSE_THREADS is not a number.
  */
-export async function readPolicySet(source: FileSource, policiesDir: string, cache?: FrontEndCache): Promise<FrontEndResult> {
+export async function readPolicySet(source: FileSource, policiesDir: string, cache = new FrontEndCache()): Promise<FrontEndResult> {
   const files = await listPolicyFiles(source, policiesDir);
-  const toRead = cache ? cache.unread(source, files) : files.filter((f) => !oversized(f));
-  // What will be read, asked for at once (a git revision fetches it in one request, not one per file).
-  source.prefetch?.(toRead.map((f) => f.path));
-  // Threads only for what is parsed here: the second side of a diff parses only what changed.
-  const fronts = await withParserPool(toRead, (parser) =>
-    readEach(files, async (f) => (cache ? cache.file(source, f, parser) : frontOf(await loadFile(source, f, parser)))),
-  );
+  const fronts = await readFiles(source, files, cache.unread(source, files), (f, parser) => cache.file(source, f, parser));
   const validated = checkFolder(fronts.flatMap((f) => f.checked));
   return {
-    policySet: toPolicySet(validated.valid, cache?.models),
+    policySet: toPolicySet(validated.valid, cache.models),
     diagnostics: sortDiagnostics([...fronts.flatMap((f) => f.load.diagnostics), ...validated.diagnostics]),
     files: files.length,
     objects: validated.counts,

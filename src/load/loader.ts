@@ -47,7 +47,7 @@ export async function listPolicyFiles(source: FileSource, dir: string): Promise<
 /** Reads every policy file under `dir`. Throws only what `source.list` throws (a missing folder). */
 export async function loadObjects(source: FileSource, dir: string): Promise<LoadResult> {
   const files = await listPolicyFiles(source, dir);
-  const perFile = await withParserPool(files, (parser) => readEach(files, (f) => loadFile(source, f, parser)));
+  const perFile = await readFiles(source, files, files.filter((f) => !oversized(f)), (f, parser) => loadFile(source, f, parser));
   return {
     objects: perFile.flatMap((f) => f.objects),
     diagnostics: perFile.flatMap((f) => f.diagnostics),
@@ -56,27 +56,30 @@ export async function loadObjects(source: FileSource, dir: string): Promise<Load
 }
 
 /**
- * `read` over every file, READ_CONCURRENCY at a time (the next starts as soon as one is done, so
- * reading and parsing overlap), results in the files' order.
+ * `load` over every file, READ_CONCURRENCY at a time (the next starts as soon as one is done, so
+ * reading and parsing overlap), results in the files' order. `toParse`, the files `load` will read
+ * and parse (not those refused for size or known already), are asked of the source ahead (a git
+ * revision fetches them in one request) and size the parser pool: threads only for what is parsed.
  */
-export async function readEach<T>(files: readonly FileEntry[], read: (f: FileEntry) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(files.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < files.length) {
-      const i = next++;
-      out[i] = await read(files[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, lane));
-  return out;
-}
-
-/** Runs `work` with the parser pool fit for `files` (none for a small folder), and stops the pool after. */
-export async function withParserPool<T>(files: readonly FileEntry[], work: (parser: YamlParserPool | undefined) => Promise<T>): Promise<T> {
-  const parser = parserPoolFor(files);
+export async function readFiles<T>(
+  source: FileSource,
+  files: readonly FileEntry[],
+  toParse: readonly FileEntry[],
+  load: (f: FileEntry, parser: YamlParserPool | undefined) => Promise<T>,
+): Promise<T[]> {
+  source.prefetch?.(toParse.map((f) => f.path));
+  const parser = parserPoolFor(toParse);
   try {
-    return await work(parser);
+    const out: T[] = new Array(files.length);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < files.length) {
+        const i = next++;
+        out[i] = await load(files[i]!, parser);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, lane));
+    return out;
   } finally {
     await parser?.close();
   }
@@ -125,7 +128,7 @@ function objectsOf(file: string, parsed: ParseResult): FileLoad {
     // empty file among others succeeds. An empty file changes nothing in the compiled result.
     return failed(fileDiagnostic(file, 'notice', 'no Kubernetes objects in this file'));
   }
-  const out = { objects: [] as LoadedObject[], diagnostics: [] as Diagnostic[] };
+  const out: FileLoad = { objects: [], diagnostics: [] };
   for (const d of documents) collectObjects(d, [], d.value, out);
   return out;
 }

@@ -73,11 +73,9 @@ interface Thread {
 export class YamlParserPool {
   private threads: Thread[] | undefined;
   private nextId = 0;
-  /** Set when a thread failed: everything from then on is parsed on the main thread. */
-  private failed = false;
-  private closing = false;
-
-  /** Characters parsed on the main thread before the threads started. */
+  /** Set when a thread failed or the pool was closed: everything from then on is parsed here. */
+  private stopped = false;
+  /** Characters parsed on the main thread while warming up. */
   private parsedHere = 0;
 
   /** `size` threads, started once `warmUp` characters have been parsed on the main thread. */
@@ -88,7 +86,8 @@ export class YamlParserPool {
 
   /** parseYamlValues(source), on the least busy thread. Never rejects. */
   parse(source: string): Promise<ValuesResult> {
-    if (this.failed || (!this.threads && this.parsedHere < this.warmUp)) {
+    if (this.stopped) return Promise.resolve(parseYamlValues(source));
+    if (!this.threads && this.parsedHere < this.warmUp) {
       this.parsedHere += source.length;
       return Promise.resolve(parseYamlValues(source));
     }
@@ -103,12 +102,11 @@ export class YamlParserPool {
     });
   }
 
-  /** Stops the threads (the pool may not be used afterwards). */
+  /** Stops the threads; later parses run on the main thread. */
   async close(): Promise<void> {
     const threads = this.threads ?? [];
     this.threads = [];
-    this.closing = true;
-    this.failed = true;
+    this.stopped = true;
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 
@@ -130,8 +128,8 @@ export class YamlParserPool {
 
   /** A thread stopped: its files, and every later one, are parsed here; said once, on stderr (a packaging fault shows). */
   private fail(thread: Thread, reason: string): void {
-    if (!this.failed && !this.closing) process.emitWarning(`the YAML parser threads stopped (${reason}): parsing on the main thread`, { code: PARSE_THREADS_VARIABLE });
-    this.failed = true;
+    if (!this.stopped) process.emitWarning(`the YAML parser threads stopped (${reason}): parsing on the main thread`, { code: PARSE_THREADS_VARIABLE });
+    this.stopped = true;
     for (const p of thread.pending.values()) p.resolve(parseYamlValues(p.source));
     thread.pending.clear();
   }

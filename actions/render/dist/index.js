@@ -27702,14 +27702,14 @@ var YamlParserPool = class {
   warmUp;
   threads;
   nextId = 0;
-  /** Set when a thread failed: everything from then on is parsed on the main thread. */
-  failed = false;
-  closing = false;
-  /** Characters parsed on the main thread before the threads started. */
+  /** Set when a thread failed or the pool was closed: everything from then on is parsed here. */
+  stopped = false;
+  /** Characters parsed on the main thread while warming up. */
   parsedHere = 0;
   /** parseYamlValues(source), on the least busy thread. Never rejects. */
   parse(source) {
-    if (this.failed || !this.threads && this.parsedHere < this.warmUp) {
+    if (this.stopped) return Promise.resolve(parseYamlValues(source));
+    if (!this.threads && this.parsedHere < this.warmUp) {
       this.parsedHere += source.length;
       return Promise.resolve(parseYamlValues(source));
     }
@@ -27723,12 +27723,11 @@ var YamlParserPool = class {
       thread.worker.postMessage({ id, source });
     });
   }
-  /** Stops the threads (the pool may not be used afterwards). */
+  /** Stops the threads; later parses run on the main thread. */
   async close() {
     const threads = this.threads ?? [];
     this.threads = [];
-    this.closing = true;
-    this.failed = true;
+    this.stopped = true;
     await Promise.all(threads.map((t2) => t2.worker.terminate()));
   }
   start() {
@@ -27746,8 +27745,8 @@ var YamlParserPool = class {
   }
   /** A thread stopped: its files, and every later one, are parsed here; said once, on stderr (a packaging fault shows). */
   fail(thread, reason) {
-    if (!this.failed && !this.closing) process.emitWarning(`the YAML parser threads stopped (${reason}): parsing on the main thread`, { code: PARSE_THREADS_VARIABLE });
-    this.failed = true;
+    if (!this.stopped) process.emitWarning(`the YAML parser threads stopped (${reason}): parsing on the main thread`, { code: PARSE_THREADS_VARIABLE });
+    this.stopped = true;
     for (const p2 of thread.pending.values()) p2.resolve(parseYamlValues(p2.source));
     thread.pending.clear();
   }
@@ -27817,29 +27816,23 @@ async function listPolicyFiles(source, dir) {
   const entries = await source.list(dir);
   return entries.filter((e) => isPolicyFile(e.path)).sort((a, b3) => cmp(a.path, b3.path));
 }
-async function readEach(files, read) {
-  const out = new Array(files.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < files.length) {
-      const i = next++;
-      out[i] = await read(files[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, lane));
-  return out;
-}
-async function withParserPool(files, work) {
-  const parser = parserPoolFor(files);
+async function readFiles(source, files, toParse, load) {
+  source.prefetch?.(toParse.map((f3) => f3.path));
+  const parser = parserPoolFor(toParse);
   try {
-    return await work(parser);
+    const out = new Array(files.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < files.length) {
+        const i = next++;
+        out[i] = await load(files[i], parser);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, lane));
+    return out;
   } finally {
     await parser?.close();
   }
-}
-async function loadFile(source, entry, parser) {
-  const refused = oversized(entry);
-  return refused ?? loadBytes(entry.path, await source.read(entry.path), parser);
 }
 function oversized(entry) {
   if (entry.size <= MAX_FILE_BYTES) return void 0;
@@ -28766,11 +28759,10 @@ var FrontEndCache = class {
   async file(source, entry, parser) {
     const refused = oversized(entry);
     if (refused) return frontOf(refused);
-    const known = source.blobId?.(entry.path);
-    const hit = known !== void 0 ? this.files.get(key(entry.path, known)) : void 0;
+    const hit = this.known(source, entry);
     if (hit) return this.reused(hit);
     const bytes = await source.read(entry.path);
-    const k2 = key(entry.path, known ?? gitBlobId(bytes));
+    const k2 = key(entry.path, source.blobId?.(entry.path) ?? gitBlobId(bytes));
     const found = this.files.get(k2);
     if (found) return this.reused(found);
     const front = frontOf(await loadBytes(entry.path, bytes, parser));
@@ -28778,13 +28770,14 @@ var FrontEndCache = class {
     this.stats.parsed++;
     return front;
   }
-  /** Of `files`, those `file` would read: not refused for size, not known here by their blob id. */
+  /** Of `files`, those `file` would read and parse: not refused for size, not known here by their blob id. */
   unread(source, files) {
-    return files.filter((f3) => {
-      if (oversized(f3)) return false;
-      const known = source.blobId?.(f3.path);
-      return known === void 0 || !this.files.has(key(f3.path, known));
-    });
+    return files.filter((f3) => !oversized(f3) && !this.known(source, f3));
+  }
+  /** The front of a file found by the blob id its source knows without reading it. */
+  known(source, entry) {
+    const blob = source.blobId?.(entry.path);
+    return blob === void 0 ? void 0 : this.files.get(key(entry.path, blob));
   }
   reused(front) {
     this.stats.reused++;
@@ -28795,17 +28788,12 @@ var key = (path8, blob) => `${path8}\0${blob}`;
 function frontOf(load) {
   return { load, checked: checkObjects(load.objects) };
 }
-async function readPolicySet(source, policiesDir, cache) {
+async function readPolicySet(source, policiesDir, cache = new FrontEndCache()) {
   const files = await listPolicyFiles(source, policiesDir);
-  const toRead = cache ? cache.unread(source, files) : files.filter((f3) => !oversized(f3));
-  source.prefetch?.(toRead.map((f3) => f3.path));
-  const fronts = await withParserPool(
-    toRead,
-    (parser) => readEach(files, async (f3) => cache ? cache.file(source, f3, parser) : frontOf(await loadFile(source, f3, parser)))
-  );
+  const fronts = await readFiles(source, files, cache.unread(source, files), (f3, parser) => cache.file(source, f3, parser));
   const validated = checkFolder(fronts.flatMap((f3) => f3.checked));
   return {
-    policySet: toPolicySet(validated.valid, cache?.models),
+    policySet: toPolicySet(validated.valid, cache.models),
     diagnostics: sortDiagnostics([...fronts.flatMap((f3) => f3.load.diagnostics), ...validated.diagnostics]),
     files: files.length,
     objects: validated.counts
