@@ -16,7 +16,7 @@ import type { Config } from '../config/types.js';
 import type { FileSource } from '../load/file-source.js';
 import type { GitTreeSource } from '../load/git-source.js';
 import { type BlobEntry, inputsStamp, inputsStampOf, outputsStamp } from '../render/stamp.js';
-import { MANIFEST, manifestStamp, manifestText, withoutStamp } from '../render/write.js';
+import { MANIFEST, manifestStamp, manifestText, ownedPaths, withoutStamp } from '../render/write.js';
 
 /** What a revision holds in its output folder: the paths there (relative to it) and the manifest's text. */
 export interface CommittedOutput {
@@ -50,7 +50,7 @@ export async function stampProvesFresh(
   if (output.manifest === undefined) return false;
   const stamp = manifestStamp(output.manifest);
   if (!stamp) return false; // written before stamps, or by hand
-  const listed = output.manifest.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  const listed = ownedPaths(output.manifest);
   // The manifest exactly as a render writes it (else the full comparison reports it stale), and
   // every file it lists present, with the blob ids the render wrote.
   if (output.manifest !== manifestText(listed, stamp)) return false;
@@ -78,10 +78,7 @@ export async function staleCheckInput(
   fresh: ReadonlyMap<string, string>,
 ): Promise<{ committed: Map<string, string>; expected: Map<string, string> }> {
   const expected = new Map([...fresh, [MANIFEST, manifestText(fresh.keys())]]);
-  const owned = (output.manifest ?? '')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
+  const owned = ownedPaths(output.manifest ?? '');
   const committed = new Map<string, string>();
   for (const rel of [...new Set([...expected.keys(), ...owned])].sort(cmp)) {
     if (!output.present.has(rel)) continue;

@@ -73,7 +73,8 @@ export function withoutStamp(text: string): string {
     .join('\n');
 }
 
-function parseManifest(text: string): string[] {
+/** The paths a manifest says the tool owns (comments, the stamp and unsafe paths left out). */
+export function ownedPaths(text: string): string[] {
   return text
     .split('\n')
     .map((l) => l.trim())
@@ -176,7 +177,7 @@ export async function writeRendered(outDir: string, files: Map<string, string>, 
   }
   const manifestPath = path.join(root, MANIFEST);
   const previousManifest = await readIfFile(manifestPath);
-  const previous = previousManifest ? parseManifest(previousManifest.toString('utf8')) : [];
+  const previous = previousManifest ? ownedPaths(previousManifest.toString('utf8')) : [];
 
   const wanted = new Map<string, Buffer>([...files].map(([p, text]) => [p, Buffer.from(text, 'utf8')]));
   const changed: string[] = [];

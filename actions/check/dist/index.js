@@ -33174,6 +33174,10 @@ var MANIFEST_HEADER = [
   "# Files contrail-gitops rendered into this folder; it removes them when a render no longer produces them.",
   "# Do not edit by hand."
 ];
+function isOwnedPath(p2) {
+  if (!p2 || p2.startsWith("/") || p2.includes("\\") || p2.includes("\0")) return false;
+  return p2.split("/").every((seg) => seg !== "" && seg !== "." && seg !== "..");
+}
 var STAMP_LINE = /^# (inputs|outputs): (sha256:[0-9a-f]{64})$/;
 function manifestText(paths, stamp) {
   const stampLines = stamp ? [`# inputs: ${stamp.inputs}`, `# outputs: ${stamp.outputs}`] : [];
@@ -33191,6 +33195,9 @@ function manifestStamp(text) {
 function withoutStamp(text) {
   return text.split("\n").filter((line) => !STAMP_LINE.test(line)).join("\n");
 }
+function ownedPaths(text) {
+  return text.split("\n").map((l3) => l3.trim()).filter((l3) => l3 && !l3.startsWith("#") && l3 !== MANIFEST && isOwnedPath(l3));
+}
 
 // src/diff/base-output.ts
 async function committedOutput(source, dir) {
@@ -33203,7 +33210,7 @@ async function stampProvesFresh(source, output, policies, config) {
   if (output.manifest === void 0) return false;
   const stamp = manifestStamp(output.manifest);
   if (!stamp) return false;
-  const listed = output.manifest.split("\n").filter((l3) => l3 !== "" && !l3.startsWith("#"));
+  const listed = ownedPaths(output.manifest);
   if (output.manifest !== manifestText(listed, stamp)) return false;
   const written = [];
   for (const rel of listed) {
@@ -33217,7 +33224,7 @@ async function stampProvesFresh(source, output, policies, config) {
 }
 async function staleCheckInput(source, output, fresh) {
   const expected = new Map([...fresh, [MANIFEST, manifestText(fresh.keys())]]);
-  const owned = (output.manifest ?? "").split("\n").map((l3) => l3.trim()).filter((l3) => l3 !== "" && !l3.startsWith("#"));
+  const owned = ownedPaths(output.manifest ?? "");
   const committed = /* @__PURE__ */ new Map();
   for (const rel of [.../* @__PURE__ */ new Set([...expected.keys(), ...owned])].sort(cmp)) {
     if (!output.present.has(rel)) continue;

@@ -33234,7 +33234,7 @@ function manifestStamp(text) {
 function withoutStamp(text) {
   return text.split("\n").filter((line) => !STAMP_LINE.test(line)).join("\n");
 }
-function parseManifest(text) {
+function ownedPaths(text) {
   return text.split("\n").map((l3) => l3.trim()).filter((l3) => l3 && !l3.startsWith("#") && l3 !== MANIFEST && isOwnedPath(l3));
 }
 async function readIfFile(abs) {
@@ -33310,7 +33310,7 @@ async function writeRendered(outDir, files, opts) {
   }
   const manifestPath = path4.join(root, MANIFEST);
   const previousManifest = await readIfFile(manifestPath);
-  const previous = previousManifest ? parseManifest(previousManifest.toString("utf8")) : [];
+  const previous = previousManifest ? ownedPaths(previousManifest.toString("utf8")) : [];
   const wanted = new Map([...files].map(([p2, text]) => [p2, Buffer.from(text, "utf8")]));
   const changed = [];
   let unchanged = 0;
@@ -33358,7 +33358,7 @@ async function stampProvesFresh(source, output, policies, config) {
   if (output.manifest === void 0) return false;
   const stamp = manifestStamp(output.manifest);
   if (!stamp) return false;
-  const listed = output.manifest.split("\n").filter((l3) => l3 !== "" && !l3.startsWith("#"));
+  const listed = ownedPaths(output.manifest);
   if (output.manifest !== manifestText(listed, stamp)) return false;
   const written = [];
   for (const rel of listed) {
@@ -33372,7 +33372,7 @@ async function stampProvesFresh(source, output, policies, config) {
 }
 async function staleCheckInput(source, output, fresh) {
   const expected = new Map([...fresh, [MANIFEST, manifestText(fresh.keys())]]);
-  const owned = (output.manifest ?? "").split("\n").map((l3) => l3.trim()).filter((l3) => l3 !== "" && !l3.startsWith("#"));
+  const owned = ownedPaths(output.manifest ?? "");
   const committed = /* @__PURE__ */ new Map();
   for (const rel of [.../* @__PURE__ */ new Set([...expected.keys(), ...owned])].sort(cmp)) {
     if (!output.present.has(rel)) continue;
